@@ -1,0 +1,86 @@
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { defaultDeps, type Deps } from './deps';
+import type { AppEnv } from './env';
+import { AppError, ERRORS, errorBody, preferredLang, type ErrorCode } from './errors';
+import { corsForConfiguredOrigins } from './http/cors';
+import { bind } from './routes/bind';
+import { oauth } from './routes/oauth';
+import { sms } from './routes/sms';
+import { usersRoutes } from './routes/users';
+import { SettingsError, settingsOf } from './settings';
+
+/** The worker, with its outside world (`fetch`, clock, SMS provider) replaceable for tests. */
+export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
+  const deps: Deps = { ...defaultDeps, ...overrides };
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set('lang', preferredLang(c.req.header('accept-language')));
+    c.set('deps', deps);
+    await next();
+  });
+
+  // Answers without settings, D1, KV or QQ, so it stays up when they are not.
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.use(async (c, next) => {
+    c.set('settings', settingsOf(c.env));
+    await next();
+  });
+  app.use(corsForConfiguredOrigins);
+
+  app.route('/oauth/qq', oauth);
+  app.route('/oauth/qq/bind', bind);
+  app.route('/sms', sms);
+  app.route('/users', usersRoutes);
+
+  const paths = new Map<string, Set<string>>();
+  for (const r of app.routes) {
+    if (r.method === 'ALL') continue;
+    const path = r.path.length > 1 ? r.path.replace(/\/$/, '') : r.path;
+    paths.set(path, (paths.get(path) ?? new Set()).add(r.method));
+  }
+
+  app.notFound((c) => {
+    const methods = paths.get(c.req.path.length > 1 ? c.req.path.replace(/\/$/, '') : c.req.path);
+    if (methods === undefined) return fail(c, 'not_found');
+    c.header('Allow', [...methods, ...(methods.has('GET') ? ['HEAD'] : [])].join(', '));
+    return fail(c, 'method_not_allowed');
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+      return c.json(errorBody(err.code, c.var.lang ?? 'zh', err.fields), { status: statusOf(err.code) });
+    }
+    if (err instanceof HTTPException && err.status === 413) return fail(c, 'payload_too_large');
+    if (err instanceof SettingsError) {
+      console.error(`refusing to serve: ${err.message}`);
+    } else {
+      console.error(`unexpected error on ${c.req.method} ${c.req.path}: ${describe(err)}`);
+    }
+    return fail(c, 'internal_error');
+  });
+
+  return app;
+}
+
+function fail(c: Context<AppEnv>, code: ErrorCode): Response {
+  return c.json(errorBody(code, c.var.lang ?? 'zh'), { status: statusOf(code) });
+}
+
+function statusOf(code: ErrorCode) {
+  return ERRORS[code].status;
+}
+
+/**
+ * The innermost message of an unexpected error, without the SQL parameters drizzle adds
+ * (they can hold hashes and sealed tokens).
+ */
+function describe(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : 'non-error thrown';
+  return text.split(/\bparams:/)[0]?.slice(0, 500) ?? text;
+}

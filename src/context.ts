@@ -1,0 +1,53 @@
+import type { Context } from 'hono';
+import { Sealer } from './crypto';
+import { database, type Database } from './db/client';
+import type { Deps } from './deps';
+import type { AppEnv } from './env';
+import type { QQConfig } from './qq/client';
+import type { Settings } from './settings';
+
+/** What a service needs for one request; handlers build it, services never see Hono. */
+export interface Ctx {
+  settings: Settings;
+  deps: Deps;
+  db: Database;
+  kv: KVNamespace;
+  qq: QQConfig;
+  sealer: Sealer;
+  /** Runs work after the response is sent. */
+  waitUntil: (work: Promise<unknown>) => void;
+  /** The client's address where Cloudflare gives it; null in local development. */
+  clientIp: string | null;
+  /** Milliseconds, fixed for the whole request. */
+  now: number;
+}
+
+// The AES key is imported once per isolate (settings are parsed once per isolate too).
+const sealers = new WeakMap<Settings, Sealer>();
+
+export function ctxOf(c: Context<AppEnv>): Ctx {
+  const { settings, deps } = c.var;
+  let sealer = sealers.get(settings);
+  if (sealer === undefined) {
+    sealer = new Sealer(settings.TOKEN_ENCRYPTION_KEY);
+    sealers.set(settings, sealer);
+  }
+  return {
+    settings,
+    deps,
+    db: database(c.env.DB),
+    kv: c.env.KV,
+    qq: {
+      appId: settings.QQ_APP_ID,
+      appKey: settings.QQ_APP_KEY,
+      redirectUri: settings.QQ_REDIRECT_URI,
+      apiBase: settings.QQ_API_BASE,
+      fetch: deps.fetch,
+      timeoutMs: deps.timeoutMs,
+    },
+    sealer,
+    waitUntil: (work) => c.executionCtx.waitUntil(work),
+    clientIp: c.req.header('cf-connecting-ip') ?? null,
+    now: deps.now(),
+  };
+}

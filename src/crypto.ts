@@ -1,0 +1,106 @@
+const encoder = new TextEncoder();
+
+/** `bytes` random bytes from the CSPRNG, base64url without padding. */
+export function randomToken(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/** A uniformly random string of `length` decimal digits. */
+export function randomDigits(length: number): string {
+  let out = '';
+  const buf = new Uint32Array(1);
+  while (out.length < length) {
+    crypto.getRandomValues(buf);
+    const n = buf[0] ?? 0;
+    // Reject the top sliver of the range so every digit is equally likely.
+    if (n < 4_294_967_290) out += String(n % 10);
+  }
+  return out;
+}
+
+export async function sha256(value: string): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value))));
+}
+
+export async function hmacSha256(key: string, value: string): Promise<Uint8Array> {
+  const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await crypto.subtle.sign('HMAC', k, encoder.encode(value)));
+}
+
+/** Compares two strings in time that depends only on their lengths. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  if (x.byteLength !== y.byteLength) return false;
+  return crypto.subtle.timingSafeEqual(x, y);
+}
+
+export function base64url(bytes: Uint8Array): string {
+  return toBase64(bytes).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+export function fromBase64url(value: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
+  return fromBase64(value.replaceAll('-', '+').replaceAll('_', '/'));
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+export function fromBase64(value: string): Uint8Array | null {
+  try {
+    return Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * AES-GCM sealing of QQ tokens at rest. A sealed value is `v1.<base64url(iv ‖ ciphertext)>`;
+ * `context` (the openid) is authenticated, so a sealed token cannot be moved to another row.
+ */
+export class Sealer {
+  #key: Promise<CryptoKey>;
+
+  constructor(base64Key: string) {
+    const raw = fromBase64(base64Key.trim());
+    if (raw === null || raw.byteLength !== 32) throw new Error('TOKEN_ENCRYPTION_KEY must be 32 bytes of base64');
+    this.#key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  }
+
+  async seal(plaintext: string, context: string): Promise<string> {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: encoder.encode(context) },
+      await this.#key,
+      encoder.encode(plaintext),
+    );
+    const out = new Uint8Array(12 + sealed.byteLength);
+    out.set(iv);
+    out.set(new Uint8Array(sealed), 12);
+    return `v1.${base64url(out)}`;
+  }
+
+  /** The plaintext, or null when the value is not ours, was tampered with or moved. */
+  async open(value: string, context: string): Promise<string | null> {
+    const bytes = value.startsWith('v1.') ? fromBase64url(value.slice(3)) : null;
+    if (bytes === null || bytes.byteLength < 13) return null;
+    try {
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: bytes.subarray(0, 12), additionalData: encoder.encode(context) },
+        await this.#key,
+        bytes.subarray(12),
+      );
+      return new TextDecoder().decode(plain);
+    } catch {
+      return null;
+    }
+  }
+}

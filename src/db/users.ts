@@ -1,0 +1,73 @@
+/** Reads and writes of accounts and their QQ bindings. */
+import { eq, or, sql } from 'drizzle-orm';
+import type { Database } from './client';
+import { qqBindings, users, type QQBinding, type User } from './schema';
+
+export interface Account {
+  user: User;
+  binding: QQBinding | null;
+}
+
+/** The account a QQ openid is bound to, with its binding: one query. */
+export async function findAccountByOpenid(db: Database, openid: string): Promise<{ user: User; binding: QQBinding } | null> {
+  const row = await db
+    .select({ user: users, binding: qqBindings })
+    .from(qqBindings)
+    .innerJoin(users, eq(users.id, qqBindings.userId))
+    .where(eq(qqBindings.openid, openid))
+    .get();
+  return row ?? null;
+}
+
+/** The account with this id, with its QQ binding if any: one query. */
+export async function findAccountById(db: Database, id: number): Promise<Account | null> {
+  const row = await db
+    .select({ user: users, binding: qqBindings })
+    .from(users)
+    .leftJoin(qqBindings, eq(qqBindings.userId, users.id))
+    .where(eq(users.id, id))
+    .get();
+  return row ?? null;
+}
+
+/** The query for an account by username or mobile, with its binding; for batches. */
+export function accountByLoginQuery(db: Database, login: string) {
+  return db
+    .select({ user: users, binding: qqBindings })
+    .from(users)
+    .leftJoin(qqBindings, eq(qqBindings.userId, users.id))
+    .where(or(eq(users.username, login), eq(users.mobile, login)))
+    .orderBy(sql`${users.username} = ${login} DESC`)
+    .limit(1);
+}
+
+export interface NewBinding {
+  appId: string;
+  openid: string;
+  unionid: string | null;
+  nickname: string | null;
+  avatar: string | null;
+  accessToken: string;
+  refreshToken: string | null;
+  tokenExpiresAt: number | null;
+  now: number;
+}
+
+/** Insert of a binding for the user with `mobile` (or `userId`), usable in the batch that creates that user. */
+export function insertBindingQuery(db: Database, owner: { userId: number } | { mobile: string }, b: NewBinding) {
+  const userId = 'userId' in owner ? sql`${owner.userId}` : sql`(SELECT ${users.id} FROM ${users} WHERE ${users.mobile} = ${owner.mobile})`;
+  return db.insert(qqBindings).values({
+    userId,
+    appId: b.appId,
+    openid: b.openid,
+    unionid: b.unionid,
+    nickname: b.nickname,
+    avatar: b.avatar,
+    accessToken: b.accessToken,
+    refreshToken: b.refreshToken,
+    tokenExpiresAt: b.tokenExpiresAt,
+    profileUpdatedAt: b.now,
+    createdAt: b.now,
+    updatedAt: b.now,
+  });
+}

@@ -1,0 +1,23 @@
+import type { Settings } from './settings';
+import type { Deps } from './deps';
+
+/** Bindings and settings as the runtime hands them over (see wrangler.toml and .dev.vars). */
+export interface Env {
+  DB: D1Database;
+  KV: KVNamespace;
+  [setting: string]: unknown;
+}
+
+export interface AppVariables {
+  settings: Settings;
+  deps: Deps;
+  lang: Lang;
+  userId: number;
+}
+
+export type Lang = 'zh' | 'en';
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: AppVariables;
+}

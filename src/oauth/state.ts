@@ -1,0 +1,56 @@
+/**
+ * OAuth `state`: random, single-use, ten minutes, and bound to the browser that asked by
+ * an HttpOnly cookie. KV key `state:<sha256(state)>`.
+ */
+import { z } from 'zod';
+import { randomToken, sha256, timingSafeEqual } from '../crypto';
+
+export const STATE_TTL_SECONDS = 600;
+export const BROWSER_COOKIE = 'qq_login_browser';
+
+const recordSchema = z.object({ next: z.string(), browser: z.string() });
+
+export interface StateRecord {
+  next: string;
+}
+
+/** Issues a state for `browserId` (the cookie value). */
+export async function issueState(kv: KVNamespace, browserId: string, next: string): Promise<string> {
+  const state = randomToken(32);
+  const record = { next, browser: await sha256(browserId) };
+  await kv.put(await key(state), JSON.stringify(record), { expirationTtl: STATE_TTL_SECONDS });
+  return state;
+}
+
+/**
+ * Reads and deletes the state; null when unknown, expired, used, or issued to another
+ * browser. QQ's authorization codes are themselves single-use, so a state replayed within
+ * KV's propagation window still cannot complete a second login.
+ */
+export async function consumeState(kv: KVNamespace, state: string, browserId: string | undefined): Promise<StateRecord | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(state) || !browserId) return null;
+  const k = await key(state);
+  const raw = await kv.get(k);
+  if (raw === null) return null;
+  await kv.delete(k);
+  const parsed = recordSchema.safeParse(parseJson(raw));
+  if (!parsed.success || !timingSafeEqual(parsed.data.browser, await sha256(browserId))) return null;
+  return { next: parsed.data.next };
+}
+
+/** A browser id from the cookie when it looks like one of ours, else a new one. */
+export function browserIdFrom(cookie: string | undefined): string {
+  return cookie !== undefined && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? cookie : randomToken(32);
+}
+
+async function key(state: string): Promise<string> {
+  return `state:${await sha256(state)}`;
+}
+
+export function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}

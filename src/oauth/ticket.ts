@@ -1,0 +1,49 @@
+/**
+ * Bind tickets: what a first QQ login hands the client so it can finish binding.
+ * KV key `ticket:<sha256(ticket)>`, value {@link TicketPayload}, TTL BIND_TICKET_TTL_SECONDS.
+ * Single use is enforced in D1 (`spent_bind_tickets`, inserted in the bind's own batch);
+ * the KV entry is deleted after a successful bind.
+ */
+import { z } from 'zod';
+import { randomToken, sha256 } from '../crypto';
+import { parseJson } from './state';
+
+const payloadSchema = z.object({
+  appId: z.string(),
+  openid: z.string(),
+  unionid: z.string().nullable(),
+  nickname: z.string().nullable(),
+  avatar: z.string().nullable(),
+  /** Sealed (src/crypto.ts `Sealer`). */
+  accessToken: z.string(),
+  refreshToken: z.string().nullable(),
+  tokenExpiresAt: z.number().int().nullable(),
+  /** Absent for native app logins. */
+  next: z.string().nullable(),
+});
+
+export type TicketPayload = z.infer<typeof payloadSchema>;
+
+export interface Ticket {
+  hash: string;
+  payload: TicketPayload;
+}
+
+export async function issueTicket(kv: KVNamespace, payload: TicketPayload, ttlSeconds: number): Promise<string> {
+  const ticket = randomToken(32);
+  await kv.put(`ticket:${await sha256(ticket)}`, JSON.stringify(payload), { expirationTtl: ttlSeconds });
+  return ticket;
+}
+
+/** The ticket's payload, or null when unknown or expired. Does not spend it. */
+export async function readTicket(kv: KVNamespace, ticket: string): Promise<Ticket | null> {
+  const hash = await sha256(ticket);
+  const raw = await kv.get(`ticket:${hash}`);
+  if (raw === null) return null;
+  const parsed = payloadSchema.safeParse(parseJson(raw));
+  return parsed.success ? { hash, payload: parsed.data } : null;
+}
+
+export async function forgetTicket(kv: KVNamespace, hash: string): Promise<void> {
+  await kv.delete(`ticket:${hash}`);
+}

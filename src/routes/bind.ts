@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ctxOf } from '../context';
+import type { AppEnv } from '../env';
+import { jsonBody } from '../http/body';
+import { bindTicket, login, mobile, nickname, password, smsCode } from '../http/fields';
+import { validate } from '../http/validate';
+import { bindByMobile, bindToAccount, registerAndBind, type Bound } from '../services/bind';
+
+export const bind = new Hono<AppEnv>();
+
+bind.use(jsonBody);
+
+const answer = (bound: Bound) => [bound, bound.created ? 201 : 200] as const;
+
+bind.post(
+  '/',
+  validate('json', z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password })),
+  async (c) => {
+    const b = c.req.valid('json');
+    return c.json(
+      ...answer(await bindByMobile(ctxOf(c), { bindTicket: b.bind_ticket, mobile: b.mobile, smsCode: b.sms_code, password: b.password })),
+    );
+  },
+);
+
+bind.post('/account', validate('json', z.object({ bind_ticket: bindTicket, username: login, password })), async (c) => {
+  const b = c.req.valid('json');
+  return c.json(...answer(await bindToAccount(ctxOf(c), { bindTicket: b.bind_ticket, username: b.username, password: b.password })));
+});
+
+bind.post(
+  '/register',
+  validate('json', z.object({ bind_ticket: bindTicket, nickname, mobile, sms_code: smsCode, password })),
+  async (c) => {
+    const b = c.req.valid('json');
+    return c.json(
+      ...answer(
+        await registerAndBind(ctxOf(c), {
+          bindTicket: b.bind_ticket,
+          nickname: b.nickname,
+          mobile: b.mobile,
+          smsCode: b.sms_code,
+          password: b.password,
+        }),
+      ),
+    );
+  },
+);

@@ -1,0 +1,130 @@
+/**
+ * First QQ login: binding the QQ identity of a bind ticket to an account. Each flow reads
+ * what it needs in one batch, checks the password (one PBKDF2 derivation), then writes in
+ * one atomic batch that also spends the ticket, so no half-written account can remain.
+ */
+import type { BatchItem } from 'drizzle-orm/batch';
+import { lt } from 'drizzle-orm';
+import { hashPassword } from '../auth/password';
+import { releaseQueries, type Reservation } from '../auth/throttle';
+import type { Ctx } from '../context';
+import { brokenUniqueConstraint, seconds } from '../db/client';
+import { spentBindTickets, users, type User } from '../db/schema';
+import { accountByLoginQuery, insertBindingQuery } from '../db/users';
+import { AppError, type ErrorCode } from '../errors';
+import { forgetTicket, readTicket, type Ticket } from '../oauth/ticket';
+import { checkCodeQuery, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
+import { attemptQueries, checkPassword, reservationsOf } from './passwords';
+import { loggedIn, type LoggedIn } from './session';
+
+export type Bound = LoggedIn & { created: boolean };
+
+/** Spent tickets are kept as long as any ticket can live (the longest allowed TTL). */
+const SPENT_TICKET_RETENTION_SECONDS = 3600;
+
+/** Mobile + SMS code + password: binds the account with that mobile, or creates one. */
+export async function bindByMobile(
+  ctx: Ctx,
+  input: { bindTicket: string; mobile: string; smsCode: string; password: string },
+): Promise<Bound> {
+  const ticket = await ticketOrThrow(ctx, input.bindTicket);
+  const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
+  const [checked, found] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), accountByLoginQuery(ctx.db, input.mobile)]);
+  codeVerdict(checked, ctx.settings);
+  const account = found[0] ?? null;
+  if (account === null) {
+    const passwordHash = await hashPassword(input.password);
+    return completeBind(ctx, ticket, { create: { username: input.mobile, mobile: input.mobile, nickname: null, passwordHash } }, guess, []);
+  }
+  const [accountRows, clientRows] = await ctx.db.batch(attemptQueries(ctx, input.mobile));
+  const reservations = reservationsOf(accountRows, clientRows);
+  const user = await checkPassword(ctx, reservations, account.user, input.password);
+  if (account.binding !== null) throw new AppError('account_already_bound');
+  return completeBind(ctx, ticket, { existing: user }, guess, reservations);
+}
+
+/** Username (or mobile) + password of an existing account. */
+export async function bindToAccount(ctx: Ctx, input: { bindTicket: string; username: string; password: string }): Promise<Bound> {
+  const ticket = await ticketOrThrow(ctx, input.bindTicket);
+  const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, input.username), ...attemptQueries(ctx, input.username)]);
+  const account = found[0] ?? null;
+  const reservations = reservationsOf(accountRows, clientRows);
+  const user = await checkPassword(ctx, reservations, account?.user ?? null, input.password);
+  if (account?.binding) throw new AppError('account_already_bound');
+  return completeBind(ctx, ticket, { existing: user }, null, reservations);
+}
+
+/** A new account with nickname + mobile (proven by SMS) + password. */
+export async function registerAndBind(
+  ctx: Ctx,
+  input: { bindTicket: string; nickname: string; mobile: string; smsCode: string; password: string },
+): Promise<Bound> {
+  const ticket = await ticketOrThrow(ctx, input.bindTicket);
+  const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
+  codeVerdict(await checkCodeQuery(ctx.db, guess, ctx.now), ctx.settings);
+  const passwordHash = await hashPassword(input.password);
+  return completeBind(
+    ctx,
+    ticket,
+    { create: { username: input.mobile, mobile: input.mobile, nickname: input.nickname, passwordHash } },
+    guess,
+    [],
+  );
+}
+
+async function ticketOrThrow(ctx: Ctx, bindTicket: string): Promise<Ticket> {
+  const ticket = await readTicket(ctx.kv, bindTicket);
+  if (ticket === null) throw new AppError('invalid_bind_ticket');
+  return ticket;
+}
+
+type Owner = { existing: User } | { create: { username: string; mobile: string; nickname: string | null; passwordHash: string } };
+
+/** Which unique index a losing concurrent write broke, as the contract's answer. */
+const CONFLICTS: Record<string, ErrorCode> = {
+  'spent_bind_tickets.ticket_hash': 'invalid_bind_ticket',
+  'qq_bindings.openid': 'qq_already_bound',
+  'qq_bindings.unionid': 'qq_already_bound',
+  'qq_bindings.user_id': 'account_already_bound',
+  'users.mobile': 'mobile_taken',
+  'users.username': 'mobile_taken',
+  'users.nickname': 'nickname_taken',
+};
+
+async function completeBind(ctx: Ctx, ticket: Ticket, owner: Owner, guess: CodeGuess | null, reservations: Reservation[]): Promise<Bound> {
+  const { db } = ctx;
+  const now = seconds(ctx.now);
+  const t = ticket.payload;
+  const binding = { ...t, now };
+  const head = [
+    // First, so that of two uses of one ticket the second fails here.
+    db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now }),
+    db.delete(spentBindTickets).where(lt(spentBindTickets.spentAt, now - SPENT_TICKET_RETENTION_SECONDS)),
+  ] as const;
+  const tail: BatchItem<'sqlite'>[] = [...(guess ? [consumeCodeQuery(db, guess)] : []), ...releaseQueries(db, reservations)];
+  let user: User;
+  try {
+    if ('existing' in owner) {
+      user = owner.existing;
+      await db.batch([...head, insertBindingQuery(db, { userId: user.id }, binding), ...tail]);
+    } else {
+      const c = owner.create;
+      const [, , created] = await db.batch([
+        ...head,
+        db.insert(users).values({ ...c, createdAt: now, updatedAt: now }).returning(),
+        insertBindingQuery(db, { mobile: c.mobile }, binding),
+        ...tail,
+      ]);
+      const row = created[0];
+      if (row === undefined) throw new Error('account insert returned no row');
+      user = row;
+    }
+  } catch (err) {
+    const conflict = CONFLICTS[brokenUniqueConstraint(err) ?? ''];
+    if (conflict === undefined) throw err;
+    // A mobile taken by a concurrent bind is an account that is now bound elsewhere.
+    throw new AppError(conflict === 'mobile_taken' && 'create' in owner && owner.create.nickname === null ? 'account_already_bound' : conflict);
+  }
+  ctx.waitUntil(forgetTicket(ctx.kv, ticket.hash));
+  return { ...(await loggedIn(ctx, user, t.next)), created: 'create' in owner };
+}

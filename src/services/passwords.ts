@@ -1,0 +1,31 @@
+/** The one place a password is checked: throttled, and one PBKDF2 derivation whatever happens. */
+import { DUMMY_HASH, verifyPassword } from '../auth/password';
+import { ACCOUNT_LIMIT, CLIENT_LIMIT, enforce, reserveAccountAttempt, reserveClientAttempt, type Reservation } from '../auth/throttle';
+import type { Ctx } from '../context';
+import type { User } from '../db/schema';
+import { AppError } from '../errors';
+
+/** The statements that count this attempt; run them in the caller's first batch. */
+export function attemptQueries(ctx: Ctx, login: string) {
+  const account = reserveAccountAttempt(ctx.db, login, ctx.now);
+  return ctx.clientIp === null ? ([account] as const) : ([account, reserveClientAttempt(ctx.db, ctx.clientIp, ctx.now)] as const);
+}
+
+export function reservationsOf(accountRows: readonly Omit<Reservation, 'limit'>[], clientRows?: readonly Omit<Reservation, 'limit'>[]): Reservation[] {
+  return [
+    ...accountRows.map((r) => ({ ...r, limit: ACCOUNT_LIMIT })),
+    ...(clientRows ?? []).map((r) => ({ ...r, limit: CLIENT_LIMIT })),
+  ];
+}
+
+/**
+ * Throws `too_many_attempts` over the limit, else `invalid_credentials` unless `user`
+ * exists and `password` is its password. A missing account costs the same derivation
+ * (against a dummy hash), so timing does not tell whether it exists.
+ */
+export async function checkPassword(ctx: Ctx, reservations: Reservation[], user: User | null, password: string): Promise<User> {
+  enforce(reservations, ctx.now);
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!ok || user === null) throw new AppError('invalid_credentials');
+  return user;
+}

@@ -1,0 +1,160 @@
+/** From QQ's answer to a login: the callback (web) and app-login (native SDK) flows. */
+import type { Ctx } from '../context';
+import { seconds } from '../db/client';
+import { qqBindings, type QQBinding } from '../db/schema';
+import { findAccountByOpenid } from '../db/users';
+import { AppError } from '../errors';
+import { issueState, consumeState } from '../oauth/state';
+import { issueTicket, type TicketPayload } from '../oauth/ticket';
+import {
+  authorizationUrl,
+  exchangeCode,
+  getIdentity,
+  getProfile,
+  QQError,
+  type QQIdentity,
+  type QQProfile,
+  type QQTokens,
+} from '../qq/client';
+import { eq } from 'drizzle-orm';
+import { loggedIn, type LoggedIn } from './session';
+
+/** A stored QQ profile older than this is refreshed after a returning login. */
+export const PROFILE_MAX_AGE_SECONDS = 24 * 60 * 60;
+
+export interface BindRequired {
+  status: 'bind_required';
+  bind_ticket: string;
+  expires_in: number;
+  qq: { nickname: string; avatar: string | null } | null;
+  next?: string;
+}
+
+export type LoginOutcome = LoggedIn | BindRequired;
+
+export async function startLogin(ctx: Ctx, browserId: string, next: string): Promise<{ loginUrl: string; state: string }> {
+  const state = await issueState(ctx.kv, browserId, next);
+  return { loginUrl: authorizationUrl(ctx.qq, state), state };
+}
+
+/** The web callback: state, then code → token → openid, then the account. */
+export async function finishWebLogin(ctx: Ctx, code: string, state: string, browserId: string | undefined): Promise<LoginOutcome> {
+  const record = await consumeState(ctx.kv, state, browserId);
+  if (record === null) throw new AppError('invalid_state');
+  let tokens: QQTokens;
+  let identity: QQIdentity;
+  try {
+    tokens = await exchangeCode(ctx.qq, code);
+    identity = await identify(ctx, tokens.accessToken);
+  } catch (err) {
+    throw webFlowError(err);
+  }
+  if (identity.clientId !== ctx.settings.QQ_APP_ID) throw webFlowError(new QQError('config', null, 'token issued to another app'));
+  return finishLogin(ctx, tokens, identity, record.next);
+}
+
+/** Native apps: the QQ SDK's access token, which must have been issued to our app. */
+export async function finishAppLogin(ctx: Ctx, accessToken: string): Promise<LoginOutcome> {
+  let identity: QQIdentity;
+  try {
+    identity = await identify(ctx, accessToken);
+  } catch (err) {
+    if (err instanceof QQError && err.kind === 'token_invalid') throw new AppError('qq_token_invalid');
+    throw webFlowError(err);
+  }
+  if (identity.clientId !== ctx.settings.QQ_APP_ID) throw new AppError('qq_token_invalid');
+  return finishLogin(ctx, { accessToken, refreshToken: null, expiresIn: 0 }, identity, null);
+}
+
+async function finishLogin(ctx: Ctx, tokens: QQTokens, identity: QQIdentity, next: string | null): Promise<LoginOutcome> {
+  const account = await findAccountByOpenid(ctx.db, identity.openid);
+  if (account !== null) {
+    if (account.binding.profileUpdatedAt < seconds(ctx.now) - PROFILE_MAX_AGE_SECONDS) {
+      ctx.waitUntil(refreshBinding(ctx, account.binding, tokens, identity));
+    }
+    return loggedIn(ctx, account.user, next);
+  }
+  const profile = await profileOrNull(ctx, tokens.accessToken, identity.openid);
+  const payload: TicketPayload = {
+    appId: ctx.settings.QQ_APP_ID,
+    openid: identity.openid,
+    unionid: identity.unionid,
+    nickname: profile?.nickname ?? null,
+    avatar: profile?.avatar ?? null,
+    ...(await sealTokens(ctx, tokens, identity.openid)),
+    next,
+  };
+  const ttl = ctx.settings.BIND_TICKET_TTL_SECONDS;
+  const ticket = await issueTicket(ctx.kv, payload, ttl);
+  const answer: BindRequired = { status: 'bind_required', bind_ticket: ticket, expires_in: ttl, qq: profile };
+  if (next !== null) answer.next = next;
+  return answer;
+}
+
+/** Sealed tokens and their expiry, as stored on a binding or in a ticket. */
+export async function sealTokens(
+  ctx: Ctx,
+  tokens: QQTokens,
+  openid: string,
+): Promise<{ accessToken: string; refreshToken: string | null; tokenExpiresAt: number | null }> {
+  return {
+    accessToken: await ctx.sealer.seal(tokens.accessToken, openid),
+    refreshToken: tokens.refreshToken === null ? null : await ctx.sealer.seal(tokens.refreshToken, openid),
+    tokenExpiresAt: tokens.expiresIn > 0 ? seconds(ctx.now) + tokens.expiresIn : null,
+  };
+}
+
+// Apps without a unionid grant get 100048 on every `unionid=1`: after the first refusal
+// this isolate asks for the openid alone.
+let unionidDenied = false;
+
+async function identify(ctx: Ctx, accessToken: string): Promise<QQIdentity> {
+  const wantUnionid = ctx.settings.QQ_UNIONID && !unionidDenied;
+  try {
+    return await getIdentity(ctx.qq, accessToken, wantUnionid);
+  } catch (err) {
+    if (!(wantUnionid && err instanceof QQError && err.kind === 'unionid_denied')) throw err;
+    unionidDenied = true;
+    console.warn(`QQ_UNIONID is true but QQ refused the unionid (${err.qqCode}); logging in by openid only`);
+    return getIdentity(ctx.qq, accessToken, false);
+  }
+}
+
+async function profileOrNull(ctx: Ctx, accessToken: string, openid: string): Promise<QQProfile | null> {
+  try {
+    return await getProfile(ctx.qq, accessToken, openid);
+  } catch (err) {
+    console.warn(`QQ profile unavailable: ${err instanceof Error ? err.message : 'unknown error'}`);
+    return null;
+  }
+}
+
+/** After a returning login with a stale profile: new profile and tokens, off the critical path. */
+async function refreshBinding(ctx: Ctx, binding: QQBinding, tokens: QQTokens, identity: QQIdentity): Promise<void> {
+  try {
+    const profile = await profileOrNull(ctx, tokens.accessToken, identity.openid);
+    const sealed = await sealTokens(ctx, tokens, identity.openid);
+    await ctx.db
+      .update(qqBindings)
+      .set({
+        ...(profile ? { nickname: profile.nickname, avatar: profile.avatar } : {}),
+        ...sealed,
+        refreshToken: sealed.refreshToken ?? binding.refreshToken,
+        unionid: identity.unionid ?? binding.unionid,
+        profileUpdatedAt: seconds(ctx.now),
+        updatedAt: seconds(ctx.now),
+      })
+      .where(eq(qqBindings.id, binding.id));
+  } catch (err) {
+    console.warn(`QQ binding refresh failed: ${err instanceof Error ? err.message : 'unknown error'}`);
+  }
+}
+
+/** In the web flow a refused token is QQ's fault or ours, never the visitor's. */
+function webFlowError(err: unknown): Error {
+  if (!(err instanceof QQError)) return err instanceof Error ? err : new Error('unknown failure');
+  if (err.kind === 'code_invalid') return new AppError('qq_code_invalid');
+  if (err.kind === 'config') console.error(`QQ refused our app settings: ${err.message}`);
+  else console.warn(err.message);
+  return new AppError('qq_unavailable');
+}

@@ -1,0 +1,36 @@
+import { issueToken } from '../auth/jwt';
+import type { Ctx } from '../context';
+import type { User } from '../db/schema';
+
+export interface PublicUser {
+  id: number;
+  username: string;
+  nickname: string | null;
+  avatar: string | null;
+}
+
+export interface LoggedIn {
+  status: 'logged_in';
+  token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  user: PublicUser;
+  next?: string;
+}
+
+export function publicUser(user: User): PublicUser {
+  return { id: user.id, username: user.username, nickname: user.nickname, avatar: user.avatar };
+}
+
+/** The contract's login answer, with a fresh JWT for `user`. */
+export async function loggedIn(ctx: Ctx, user: User, next?: string | null): Promise<LoggedIn> {
+  const { token, expiresIn } = await issueToken(ctx.settings, user.id, ctx.now);
+  const answer: LoggedIn = { status: 'logged_in', token, token_type: 'Bearer', expires_in: expiresIn, user: publicUser(user) };
+  if (next !== undefined && next !== null) answer.next = next;
+  return answer;
+}
+
+/** `138****8000` */
+export function maskMobile(mobile: string | null): string | null {
+  return mobile === null ? null : `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
+}
