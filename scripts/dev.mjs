@@ -1,0 +1,48 @@
+// `npm run dev`: the whole system on this machine. Creates .dev.vars from the example when
+// missing, then runs the fake QQ (http://localhost:8788) and the worker
+// (http://localhost:8787; wrangler.toml's build step migrates local D1 first).
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+
+if (!existsSync('.dev.vars')) {
+  copyFileSync('.dev.vars.example', '.dev.vars');
+  console.log('[dev] created .dev.vars from .dev.vars.example');
+}
+
+const services = [
+  { name: 'fake-qq', args: ['wrangler', 'dev', '-c', 'fake-qq/wrangler.toml', '--port', '8788', '--inspector-port', '9239'] },
+  { name: 'worker', args: ['wrangler', 'dev', '--port', '8787', '--inspector-port', '9229', ...process.argv.slice(2)] },
+];
+
+const children = services.map(({ name, args }) => {
+  const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream.on('data', (chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) console.log(`[${name}] ${line}`);
+    });
+  }
+  child.on('exit', (code) => {
+    console.log(`[${name}] exited with ${code}`);
+    stop(code ?? 1);
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  setTimeout(() => process.exit(code), 500);
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
