@@ -1,0 +1,232 @@
+/**
+ * Drives the real worker (`createApp().fetch` with the pool's real D1 and KV) with its
+ * outbound traffic sent to fakes: the fake QQ for QQ, an SMS outbox for the webhook.
+ * Bindings are wrapped to count D1 round trips and KV operations.
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { vi } from 'vitest';
+import { createFakeQQ, type FakeQQ, type FakeQQOptions } from '../fake-qq/app';
+import { createApp } from '../src/app';
+import { hmacSha256, toHex } from '../src/crypto';
+import type { Deps } from '../src/deps';
+import { TEST_SETTINGS } from './settings';
+
+export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
+export const WEBHOOK_URL = TEST_SETTINGS.SMS_WEBHOOK_URL;
+export const REDIRECT_URI = TEST_SETTINGS.QQ_REDIRECT_URI;
+
+export interface Counts {
+  d1: number;
+  kv: { get: number; put: number; delete: number };
+  pbkdf2: number;
+}
+
+/** Receives the webhook SMS provider's POSTs, checking their signature like a real receiver. */
+export class SmsOutbox {
+  readonly sent: { mobile: string; code: string; ttl: number }[] = [];
+  mode: 'ok' | 'fail' | 'hang' = 'ok';
+
+  async receive(request: Request): Promise<Response> {
+    const body = await request.text();
+    const expected = `sha256=${toHex(await hmacSha256(TEST_SETTINGS.SMS_WEBHOOK_SECRET, body))}`;
+    if (request.headers.get('x-signature') !== expected) return new Response('bad signature', { status: 401 });
+    if (this.mode === 'fail') return new Response('provider down', { status: 500 });
+    if (this.mode === 'hang') await new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed !== 'object' || parsed === null) return new Response('bad body', { status: 400 });
+    const { mobile, code, ttl } = parsed as { mobile: string; code: string; ttl: number };
+    this.sent.push({ mobile, code, ttl });
+    return new Response(null, { status: 202 });
+  }
+
+  /** The last code sent to `mobile`. */
+  codeFor(mobile: string): string {
+    const found = this.sent.findLast((m) => m.mobile === mobile);
+    if (!found) throw new Error(`no SMS was sent to ${mobile}`);
+    return found.code;
+  }
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A browser: keeps the cookies the worker sets. */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  keep(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const i = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+    }
+  }
+}
+
+export interface HarnessOptions {
+  settings?: Record<string, string | undefined>;
+  qq?: FakeQQOptions;
+  deps?: Partial<Deps>;
+}
+
+export function harness(options: HarnessOptions = {}) {
+  const qq: FakeQQ = createFakeQQ({
+    appId: TEST_SETTINGS.QQ_APP_ID,
+    appKey: TEST_SETTINGS.QQ_APP_KEY,
+    ...options.qq,
+  });
+  const sms = new SmsOutbox();
+  const counts: Counts = { d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  const outbound: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.origin === new URL(QQ_BASE).origin) return qq.fetch(input, init);
+    if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
+    throw new TypeError(`unexpected outbound fetch to ${url.origin}`);
+  };
+  const app = createApp({ fetch: outbound, timeoutMs: 200, ...options.deps });
+  const bindings: Record<string, unknown> = { ...env, DB: countingD1(env.DB, counts), KV: countingKV(env.KV, counts) };
+  for (const [k, v] of Object.entries(options.settings ?? {})) {
+    if (v === undefined) delete bindings[k];
+    else bindings[k] = v;
+  }
+  const pending: ExecutionContext[] = [];
+
+  async function call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; browser?: Browser; token?: string } = {},
+  ): Promise<Answer<T>> {
+    const headers = new Headers(init.headers);
+    if (init.json !== undefined) headers.set('content-type', 'application/json');
+    if (init.browser && init.browser.cookies.size) headers.set('cookie', init.browser.header());
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
+    const ctx = createExecutionContext();
+    pending.push(ctx);
+    const response = await app.fetch(new Request(`http://localhost:8787${path}`, { method, headers, body }), bindings, ctx);
+    init.browser?.keep(response);
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  /** Waits for work the worker left running after its responses (waitUntil). */
+  async function settle(): Promise<void> {
+    await Promise.all(pending.splice(0).map((ctx) => waitOnExecutionContext(ctx)));
+  }
+
+  /** Counts during `work` only. */
+  async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
+    counts.d1 = 0;
+    counts.kv = { get: 0, put: 0, delete: 0 };
+    counts.pbkdf2 = 0;
+    qq.calls.clear();
+    const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
+      if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') counts.pbkdf2++;
+      return original(algorithm, key, length);
+    });
+    try {
+      const result = await work();
+      return { result, counts: structuredClone(counts), qqCalls: qq.calls.map((c) => c.endpoint) };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  /** The QQ redirect: authorization, the user picks `openid` at QQ, the callback. */
+  async function qqLogin(openid: string, browser = new Browser(), next?: string) {
+    const start = await call<{ state: string }>('GET', `/oauth/qq/authorization${next ? `?next=${encodeURIComponent(next)}` : ''}`, { browser });
+    if (start.status !== 200) throw new Error(`authorization answered ${start.status}`);
+    const code = qq.issueCode({ openid, redirectUri: REDIRECT_URI });
+    return call<Record<string, unknown>>('GET', `/oauth/qq/callback?code=${code}&state=${start.body.state}`, { browser });
+  }
+
+  async function bindTicketFor(openid: string): Promise<string> {
+    const answer = await qqLogin(openid);
+    const ticket = answer.body.bind_ticket;
+    if (answer.status !== 200 || typeof ticket !== 'string') throw new Error(`expected bind_required, got ${JSON.stringify(answer.body)}`);
+    return ticket;
+  }
+
+  async function smsCode(mobile: string): Promise<string> {
+    const sent = await call('POST', '/sms/codes', { json: { mobile } });
+    if (sent.status !== 202) throw new Error(`SMS send answered ${sent.status}: ${JSON.stringify(sent.body)}`);
+    return sms.codeFor(mobile);
+  }
+
+  /** A new QQ user bound by mobile + SMS; returns the login answer. */
+  async function signUp(mobile: string, password = 'correct horse 1', nickname = `QQ用户${mobile.slice(-4)}`) {
+    const user = qq.addUser({ nickname });
+    const ticket = await bindTicketFor(user.openid);
+    const code = await smsCode(mobile);
+    const bound = await call<{ token: string; user: { id: number } }>('POST', '/oauth/qq/bind', {
+      json: { bind_ticket: ticket, mobile, sms_code: code, password },
+    });
+    if (bound.status !== 201) throw new Error(`bind answered ${bound.status}: ${JSON.stringify(bound.body)}`);
+    return { openid: user.openid, token: bound.body.token, userId: bound.body.user.id, password };
+  }
+
+  return { qq, sms, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
+}
+
+const original = crypto.subtle.deriveBits.bind(crypto.subtle);
+
+let mobileSeq = 0;
+/** A mobile number no other test in this file uses. */
+export function freshMobile(): string {
+  mobileSeq++;
+  return `139${String(Date.now() % 100000).padStart(5, '0')}${String(mobileSeq).padStart(3, '0')}`;
+}
+
+function countingD1(db: D1Database, counts: Counts): D1Database {
+  const real = new WeakMap<object, D1PreparedStatement>();
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const wrapped = new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
+        if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
+          const method = Reflect.get(target, prop);
+          return (...args: unknown[]) => {
+            counts.d1++;
+            return Reflect.apply(method, target, args);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    real.set(wrapped, stmt);
+    return wrapped;
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql));
+      if (prop === 'batch') {
+        return (statements: D1PreparedStatement[]) => {
+          counts.d1++;
+          return target.batch(statements.map((s) => real.get(s) ?? s));
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function countingKV(kv: KVNamespace, counts: Counts): KVNamespace {
+  return new Proxy(kv, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (prop === 'get' || prop === 'put' || prop === 'delete') counts.kv[prop]++;
+        return Reflect.apply(value, target, args);
+      };
+    },
+  });
+}
