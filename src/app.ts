@@ -54,7 +54,9 @@ export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
       return c.json(errorBody(err.code, c.var.lang ?? 'zh', err.fields), { status: statusOf(err.code) });
     }
+    // Hono's own validators and limits: a malformed request, never a server fault.
     if (err instanceof HTTPException && err.status === 413) return fail(c, 'payload_too_large');
+    if (err instanceof HTTPException && err.status < 500) return fail(c, 'invalid_json');
     if (err instanceof SettingsError) {
       console.error(`refusing to serve: ${err.message}`);
     } else {
