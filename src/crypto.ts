@@ -70,7 +70,7 @@ export class Sealer {
   #key: Promise<CryptoKey>;
 
   constructor(base64Key: string) {
-    const raw = fromBase64(base64Key.trim());
+    const raw = keyBytes(base64Key);
     if (raw === null || raw.byteLength !== 32) throw new Error('TOKEN_ENCRYPTION_KEY must be 32 bytes of base64');
     this.#key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
   }
@@ -102,5 +102,15 @@ export class Sealer {
     } catch {
       return null;
     }
+  }
+}
+
+/** The bytes of a base64 or base64url key, padded or not; null when it is neither. */
+export function keyBytes(value: string): Uint8Array | null {
+  const normalized = value.trim().replaceAll('-', '+').replaceAll('_', '/');
+  try {
+    return Uint8Array.from(atob(normalized), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyBytes } from './crypto';
 import type { Env } from './env';
 
 const int = (min: number, max: number, fallback: number) =>
@@ -42,16 +43,16 @@ const schema = z
     ),
     QQ_UNIONID: bool(false),
     JWT_SECRET: z.string().min(32),
-    JWT_TTL_SECONDS: int(60, 60 * 60 * 24 * 365, 86400),
+    JWT_TTL_SECONDS: int(1, 60 * 60 * 24 * 365, 86400),
     JWT_ISSUER: z.preprocess(emptyToUndefined, z.string().default('qq-login-worker')),
     TOKEN_ENCRYPTION_KEY: z.string().refine((v) => base64Length(v) === 32, '32 bytes, base64'),
     ALLOWED_REDIRECT_ORIGINS: origins,
     CORS_ORIGINS: origins,
     SMS_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['console', 'webhook', 'tencent']).default('console')),
     SMS_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
-    SMS_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
-    SMS_CODE_TTL_SECONDS: int(60, 3600, 300),
-    SMS_RESEND_SECONDS: int(1, 3600, 60),
+    SMS_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+    SMS_CODE_TTL_SECONDS: int(1, 3600, 300),
+    SMS_RESEND_SECONDS: int(0, 3600, 60),
     SMS_MAX_ATTEMPTS: int(1, 100, 5),
     BIND_TICKET_TTL_SECONDS: int(60, 3600, 600),
     ENVIRONMENT: z.preprocess(emptyToUndefined, z.enum(['development', 'production']).default('development')),
@@ -122,9 +123,5 @@ function emptyToUndefined(value: unknown): unknown {
 }
 
 function base64Length(value: string): number {
-  try {
-    return atob(value.trim()).length;
-  } catch {
-    return -1;
-  }
+  return keyBytes(value)?.byteLength ?? -1;
 }
