@@ -9,6 +9,8 @@ export const MAX_ITERATIONS = 100_000;
 export const ITERATIONS = 100_000;
 
 const ALGORITHM = 'pbkdf2_sha256';
+/** Django's pbkdf2_sha256 hash is the full SHA-256 output. */
+const HASH_BYTES = 32;
 const SALT_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const encoder = new TextEncoder();
 
@@ -28,7 +30,8 @@ export async function verifyPassword(password: string, encoded: string): Promise
   const [algorithm, iterationsText = '', salt = '', hashText = ''] = parts;
   const iterations = Number(iterationsText);
   const expected = fromBase64(hashText);
-  if (algorithm !== ALGORITHM || !Number.isInteger(iterations) || iterations < 1 || !salt || expected === null) {
+  // A shorter hash would compare only its few bytes (an empty one matches any password).
+  if (algorithm !== ALGORITHM || !Number.isInteger(iterations) || iterations < 1 || !salt || expected?.byteLength !== HASH_BYTES) {
     return false;
   }
   if (iterations > MAX_ITERATIONS) {
@@ -37,8 +40,8 @@ export async function verifyPassword(password: string, encoded: string): Promise
     console.warn('password hash over the runtime PBKDF2 limit; cannot verify');
     return false;
   }
-  const actual = await derive(password, salt, iterations, expected.byteLength);
-  return actual.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(actual, expected);
+  const actual = await derive(password, salt, iterations, HASH_BYTES);
+  return crypto.subtle.timingSafeEqual(actual, expected);
 }
 
 /** A well-formed hash of no password anyone knows: checked when an account does not exist. */
