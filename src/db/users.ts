@@ -30,10 +30,15 @@ export async function findAccountById(db: Database, id: number): Promise<Account
   return row ?? null;
 }
 
-/** The query for an account by username or mobile, with its binding; for batches. */
+/**
+ * The query for an account by username or mobile, with the id of its QQ binding; for
+ * batches. D1 answers batched rows as objects keyed by column name, so a joined column
+ * named like one of `users` (id, created_at…) would overwrite it: only the binding's id
+ * is selected, under its own name.
+ */
 export function accountByLoginQuery(db: Database, login: string) {
   return db
-    .select({ user: users, binding: qqBindings })
+    .select({ user: users, bindingId: sql<number | null>`${qqBindings.id}`.as('binding_id') })
     .from(users)
     .leftJoin(qqBindings, eq(qqBindings.userId, users.id))
     .where(or(eq(users.username, login), eq(users.mobile, login)))

@@ -39,7 +39,7 @@ export async function bindByMobile(
   const [accountRows, clientRows] = await ctx.db.batch(attemptQueries(ctx, input.mobile));
   const reservations = reservationsOf(accountRows, clientRows);
   const user = await checkPassword(ctx, reservations, account.user, input.password);
-  if (account.binding !== null) throw new AppError('account_already_bound');
+  if (account.bindingId !== null) throw new AppError('account_already_bound');
   return completeBind(ctx, ticket, { existing: user }, guess, reservations);
 }
 
@@ -50,7 +50,7 @@ export async function bindToAccount(ctx: Ctx, input: { bindTicket: string; usern
   const account = found[0] ?? null;
   const reservations = reservationsOf(accountRows, clientRows);
   const user = await checkPassword(ctx, reservations, account?.user ?? null, input.password);
-  if (account?.binding) throw new AppError('account_already_bound');
+  if (account !== null && account.bindingId !== null) throw new AppError('account_already_bound');
   return completeBind(ctx, ticket, { existing: user }, null, reservations);
 }
 
