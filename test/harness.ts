@@ -10,6 +10,7 @@ import { createFakeQQ, type FakeQQ, type FakeQQOptions } from '../fake-qq/app';
 import { createApp } from '../src/app';
 import { hmacSha256, toHex } from '../src/crypto';
 import type { Deps } from '../src/deps';
+import { hashPassword } from '../src/auth/password';
 import { TEST_SETTINGS } from './settings';
 
 export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
@@ -172,6 +173,18 @@ export function harness(options: HarnessOptions = {}) {
   }
 
   return { qq, sms, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
+}
+
+/**
+ * An account made outside the QQ flows (say, moved over from a Django shop), without a QQ
+ * binding; written straight to D1. Returns its id.
+ */
+export async function addAccount(account: { username: string; password: string; mobile?: string | null; nickname?: string | null }): Promise<number> {
+  const row = await env.DB.prepare('INSERT INTO users (username, mobile, nickname, password_hash) VALUES (?, ?, ?, ?) RETURNING id')
+    .bind(account.username, account.mobile ?? null, account.nickname ?? null, await hashPassword(account.password))
+    .first<{ id: number }>();
+  if (row === null) throw new Error('account insert returned no row');
+  return row.id;
 }
 
 const original = crypto.subtle.deriveBits.bind(crypto.subtle);
