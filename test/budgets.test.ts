@@ -1,0 +1,225 @@
+/**
+ * Work budgets per request (issue 5): counts of D1 round trips, KV operations, PBKDF2
+ * derivations and QQ calls, never timings.
+ */
+import { describe, expect, it } from 'vitest';
+import { addAccount, Browser, freshMobile, harness, REDIRECT_URI } from './harness';
+
+type H = ReturnType<typeof harness>;
+
+const PASSWORD = 'correct horse 1';
+
+let seq = 0;
+function freshName(prefix: string): string {
+  seq++;
+  return `${prefix}${Date.now() % 100000}_${seq}`;
+}
+
+/** Runs the authorization step (not measured) and returns the callback request to measure. */
+async function callbackFor(h: H, openid: string): Promise<() => ReturnType<H['call']>> {
+  const browser = new Browser();
+  const start = await h.call<{ state: string }>('GET', '/oauth/qq/authorization', { browser });
+  const code = h.qq.issueCode({ openid, redirectUri: REDIRECT_URI });
+  return () => h.call('GET', `/oauth/qq/callback?code=${code}&state=${start.body.state}`, { browser });
+}
+
+async function newTicket(h: H): Promise<{ openid: string; ticket: string }> {
+  const user = h.qq.addUser({ nickname: '预算' });
+  return { openid: user.openid, ticket: await h.bindTicketFor(user.openid) };
+}
+
+async function account(): Promise<{ username: string; mobile: string }> {
+  const username = freshName('dave_');
+  const mobile = freshMobile();
+  await addAccount({ username, mobile, password: PASSWORD });
+  return { username, mobile };
+}
+
+describe('budget: QQ callback', () => {
+  it('returning user: 2 QQ calls (token, me), 1 D1 round trip, 0 PBKDF2, KV 1 get + 1 delete and no put', async () => {
+    const h = harness();
+    const { openid } = await h.signUp(freshMobile());
+    const callback = await callbackFor(h, openid);
+    const { result, counts, qqCalls } = await h.measure(callback);
+    expect(result.body).toMatchObject({ status: 'logged_in' });
+    expect(qqCalls).toEqual(['token', 'me']);
+    expect(counts.d1).toBe(1);
+    expect(counts.pbkdf2).toBe(0);
+    expect(counts.kv).toEqual({ get: 1, put: 0, delete: 1 });
+  });
+
+  it('returning user with a stale profile: still 1 D1 round trip before the answer; the refresh writes afterwards', async () => {
+    // Like the real QQ, the fake takes a while to answer, so the refresh (get_user_info,
+    // then the write) cannot finish between the answer and the end of the measurement.
+    const h = harness({ qq: { latencyMs: 40 } });
+    const { openid } = await h.signUp(freshMobile());
+    await h.db.prepare("UPDATE qq_bindings SET nickname = '旧', profile_updated_at = profile_updated_at - 90000 WHERE openid = ?").bind(openid).run();
+    const callback = await callbackFor(h, openid);
+    const { result, counts, qqCalls } = await h.measure(callback);
+    expect(result.body).toMatchObject({ status: 'logged_in' });
+    expect(qqCalls.slice(0, 2)).toEqual(['token', 'me']);
+    expect(counts.d1).toBe(1);
+    expect(counts.pbkdf2).toBe(0);
+    expect(counts.kv).toEqual({ get: 1, put: 0, delete: 1 });
+    const after = await h.measure(() => h.settle());
+    expect(after.counts.d1).toBe(1);
+    const row = await h.db.prepare('SELECT nickname FROM qq_bindings WHERE openid = ?').bind(openid).first<{ nickname: string }>();
+    expect(row?.nickname).not.toBe('旧');
+  });
+
+  it('first login: 3 QQ calls (token, me, get_user_info), at most 1 D1 round trip, KV 1 put (the ticket)', async () => {
+    const h = harness();
+    const user = h.qq.addUser({ nickname: '首次' });
+    const callback = await callbackFor(h, user.openid);
+    const { result, counts, qqCalls } = await h.measure(callback);
+    expect(result.body).toMatchObject({ status: 'bind_required' });
+    expect(qqCalls).toEqual(['token', 'me', 'userinfo']);
+    expect(counts.d1).toBeLessThanOrEqual(1);
+    expect(counts.pbkdf2).toBe(0);
+    expect(counts.kv).toEqual({ get: 1, put: 1, delete: 1 });
+  });
+});
+
+describe('budget: password routes', () => {
+  it('POST /oauth/qq/bind for an existing account: 1 PBKDF2, at most 3 D1 round trips', async () => {
+    const h = harness();
+    const a = await account();
+    const { ticket } = await newTicket(h);
+    const code = await h.smsCode(a.mobile);
+    const { result, counts, qqCalls } = await h.measure(() =>
+      h.call('POST', '/oauth/qq/bind', { json: { bind_ticket: ticket, mobile: a.mobile, sms_code: code, password: PASSWORD } }),
+    );
+    expect(result.status).toBe(200);
+    expect(counts.pbkdf2).toBe(1);
+    expect(counts.d1).toBeLessThanOrEqual(3);
+    expect(qqCalls).toEqual([]);
+  });
+
+  it('POST /oauth/qq/bind for an existing account with a wrong password: 1 PBKDF2', async () => {
+    const h = harness();
+    const a = await account();
+    const { ticket } = await newTicket(h);
+    const code = await h.smsCode(a.mobile);
+    const { result, counts } = await h.measure(() =>
+      h.call('POST', '/oauth/qq/bind', { json: { bind_ticket: ticket, mobile: a.mobile, sms_code: code, password: 'wrong password' } }),
+    );
+    expect(result.status).toBe(401);
+    expect(counts.pbkdf2).toBe(1);
+    expect(counts.d1).toBeLessThanOrEqual(3);
+  });
+
+  it('POST /oauth/qq/bind for a new account: 1 PBKDF2, at most 3 D1 round trips', async () => {
+    const h = harness();
+    const mobile = freshMobile();
+    const { ticket } = await newTicket(h);
+    const code = await h.smsCode(mobile);
+    const { result, counts } = await h.measure(() =>
+      h.call('POST', '/oauth/qq/bind', { json: { bind_ticket: ticket, mobile, sms_code: code, password: PASSWORD } }),
+    );
+    expect(result.status).toBe(201);
+    expect(counts.pbkdf2).toBe(1);
+    expect(counts.d1).toBeLessThanOrEqual(3);
+  });
+
+  it('POST /oauth/qq/bind with a short password or a bad mobile: 0 PBKDF2', async () => {
+    const h = harness();
+    const mobile = freshMobile();
+    const { ticket } = await newTicket(h);
+    const short = await h.measure(() =>
+      h.call('POST', '/oauth/qq/bind', { json: { bind_ticket: ticket, mobile, sms_code: '123456', password: 'short' } }),
+    );
+    expect(short.result.status).toBe(400);
+    expect(short.counts.pbkdf2).toBe(0);
+    const badMobile = await h.measure(() =>
+      h.call('POST', '/oauth/qq/bind', { json: { bind_ticket: ticket, mobile: '12345', sms_code: '123456', password: PASSWORD } }),
+    );
+    expect(badMobile.result.status).toBe(400);
+    expect(badMobile.counts.pbkdf2).toBe(0);
+  });
+
+  it('POST /users/login for an existing account: 1 PBKDF2, at most 3 D1 round trips', async () => {
+    const h = harness();
+    const a = await account();
+    const { result, counts } = await h.measure(() => h.call('POST', '/users/login', { json: { username: a.username, password: PASSWORD } }));
+    expect(result.status).toBe(200);
+    expect(counts.pbkdf2).toBe(1);
+    expect(counts.d1).toBeLessThanOrEqual(3);
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
+  });
+
+  it('POST /users/login for an account that does not exist: 1 PBKDF2 (the dummy hash), at most 3 D1 round trips', async () => {
+    const h = harness();
+    const { result, counts } = await h.measure(() =>
+      h.call('POST', '/users/login', { json: { username: freshName('nobody_'), password: PASSWORD } }),
+    );
+    expect(result.status).toBe(401);
+    expect(counts.pbkdf2).toBe(1);
+    expect(counts.d1).toBeLessThanOrEqual(3);
+  });
+
+  it('POST /users/login with a short password: 0 PBKDF2', async () => {
+    const h = harness();
+    const { result, counts } = await h.measure(() => h.call('POST', '/users/login', { json: { username: 'someone', password: 'short' } }));
+    expect(result.status).toBe(400);
+    expect(counts.pbkdf2).toBe(0);
+    expect(counts.d1).toBe(0);
+  });
+
+  it('POST /oauth/qq/bind/account: 1 PBKDF2, at most 3 D1 round trips', async () => {
+    const h = harness();
+    const a = await account();
+    const { ticket } = await newTicket(h);
+    const { result, counts } = await h.measure(() =>
+      h.call('POST', '/oauth/qq/bind/account', { json: { bind_ticket: ticket, username: a.username, password: PASSWORD } }),
+    );
+    expect(result.status).toBe(200);
+    expect(counts.pbkdf2).toBe(1);
+    expect(counts.d1).toBeLessThanOrEqual(3);
+  });
+
+  it('POST /oauth/qq/bind/register: 1 PBKDF2, at most 3 D1 round trips', async () => {
+    const h = harness();
+    const mobile = freshMobile();
+    const { ticket } = await newTicket(h);
+    const code = await h.smsCode(mobile);
+    const { result, counts } = await h.measure(() =>
+      h.call('POST', '/oauth/qq/bind/register', {
+        json: { bind_ticket: ticket, nickname: freshName('预算'), mobile, sms_code: code, password: PASSWORD },
+      }),
+    );
+    expect(result.status).toBe(201);
+    expect(counts.pbkdf2).toBe(1);
+    expect(counts.d1).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('budget: other routes', () => {
+  it('GET /users/me: no KV, at most 1 D1 round trip, no PBKDF2', async () => {
+    const h = harness();
+    const { token } = await h.signUp(freshMobile());
+    const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/users/me', { token }));
+    expect(result.status).toBe(200);
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
+    expect(counts.d1).toBeLessThanOrEqual(1);
+    expect(counts.pbkdf2).toBe(0);
+    expect(qqCalls).toEqual([]);
+  });
+
+  it('GET /oauth/qq/authorization: no D1, 1 KV put (the state), no QQ call', async () => {
+    const h = harness();
+    const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/oauth/qq/authorization?next=/orders'));
+    expect(result.status).toBe(200);
+    expect(counts.d1).toBe(0);
+    expect(counts.kv).toEqual({ get: 0, put: 1, delete: 0 });
+    expect(qqCalls).toEqual([]);
+  });
+
+  it('GET /healthz: no D1, no KV, no QQ', async () => {
+    const h = harness();
+    const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/healthz'));
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({ ok: true });
+    expect(counts).toEqual({ d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 });
+    expect(qqCalls).toEqual([]);
+  });
+});
