@@ -39,7 +39,7 @@ export async function bindByMobile(
   const [accountRows, clientRows] = await ctx.db.batch(attemptQueries(ctx, input.mobile));
   const reservations = reservationsOf(accountRows, clientRows);
   const user = await checkPassword(ctx, reservations, account.user, input.password);
-  if (account.bindingId !== null) throw new AppError('account_already_bound');
+  if (account.bindingId !== null) throw await alreadyBound(ctx, reservations);
   return completeBind(ctx, ticket, { existing: user }, guess, reservations);
 }
 
@@ -50,7 +50,7 @@ export async function bindToAccount(ctx: Ctx, input: { bindTicket: string; usern
   const account = found[0] ?? null;
   const reservations = reservationsOf(accountRows, clientRows);
   const user = await checkPassword(ctx, reservations, account?.user ?? null, input.password);
-  if (account !== null && account.bindingId !== null) throw new AppError('account_already_bound');
+  if (account !== null && account.bindingId !== null) throw await alreadyBound(ctx, reservations);
   return completeBind(ctx, ticket, { existing: user }, null, reservations);
 }
 
@@ -70,6 +70,13 @@ export async function registerAndBind(
     guess,
     [],
   );
+}
+
+/** The password was right, so the attempt is given back before refusing the bind. */
+async function alreadyBound(ctx: Ctx, reservations: Reservation[]): Promise<AppError> {
+  const [first, ...rest] = releaseQueries(ctx.db, reservations);
+  if (first) await ctx.db.batch([first, ...rest]);
+  return new AppError('account_already_bound');
 }
 
 async function ticketOrThrow(ctx: Ctx, bindTicket: string): Promise<Ticket> {
