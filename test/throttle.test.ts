@@ -176,6 +176,19 @@ describe('password attempt limits', () => {
     expect(blocked.status).toBe(429);
   });
 
+  it('does not count a right password refused only because the account is already bound', async () => {
+    const h = harness();
+    const a = await account();
+    const first = h.qq.addUser({ nickname: '第一个QQ' });
+    const bound = await h.call('POST', '/oauth/qq/bind/account', { json: { bind_ticket: await h.bindTicketFor(first.openid), username: a.username, password: PASSWORD } });
+    expect(bound.status).toBe(200);
+    expect(await failTimes(h, ACCOUNT_LIMIT - 1, a.username)).toEqual(repeat(401, ACCOUNT_LIMIT - 1));
+    const second = h.qq.addUser({ nickname: '第二个QQ' });
+    const refused = await h.call('POST', '/oauth/qq/bind/account', { json: { bind_ticket: await h.bindTicketFor(second.openid), username: a.username, password: PASSWORD } });
+    expect(refused.status).toBe(409);
+    expect(await failTimes(h, ACCOUNT_LIMIT - 1, a.username)).toEqual(repeat(401, ACCOUNT_LIMIT - 1));
+  });
+
   it('limits one client address (cf-connecting-ip) across many account names', async () => {
     const h = harness();
     const ip = { 'cf-connecting-ip': '203.0.113.7' };
@@ -193,5 +206,5 @@ describe('password attempt limits', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(WINDOW_SECONDS);
     // Another address is not affected.
     expect((await login(h, a.username, PASSWORD, { 'cf-connecting-ip': '198.51.100.9' })).status).toBe(200);
-  });
+  }, 30_000); // CLIENT_LIMIT password derivations
 });
