@@ -82,6 +82,35 @@ describe('POST /oauth/qq/app-login (QQ SDK access token)', () => {
     expect(answer.body).toMatchObject({ error: { code: 'qq_token_invalid' } });
   });
 
+  it("refuses a token QQ answers 100016 'access token check failed' for (JSONP with a trailing comma) with 401 qq_token_invalid", async () => {
+    const h = harness();
+    const user = h.qq.addUser({ nickname: '校验失败' });
+    const token = h.qq.issueAccessToken({ openid: user.openid });
+    h.qq.setMode('me', 'jsonp-trailing-comma');
+    const answer = await appLogin(h, token);
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({ error: { code: 'qq_token_invalid' } });
+  });
+
+  it('answers bind_required with qq null when get_user_info is unavailable for a new QQ user', async () => {
+    const h = harness();
+    const user = h.qq.addUser({ nickname: '无资料' });
+    h.qq.setMode('userinfo', 'garbage');
+    const answer = await appLogin(h, h.qq.issueAccessToken({ openid: user.openid }));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'bind_required', qq: null });
+  });
+
+  it('answers 502 qq_unavailable when QQ /oauth2.0/me answers garbage', async () => {
+    const h = harness();
+    const user = h.qq.addUser({ nickname: '乱码' });
+    const token = h.qq.issueAccessToken({ openid: user.openid });
+    h.qq.setMode('me', 'garbage');
+    const answer = await appLogin(h, token);
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ error: { code: 'qq_unavailable' } });
+  });
+
   it('answers 502 qq_unavailable when QQ /oauth2.0/me is down', async () => {
     const h = harness();
     const user = h.qq.addUser({ nickname: '宕机' });
