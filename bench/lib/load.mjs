@@ -1,0 +1,140 @@
+// One load run with autocannon, measured from our side: every response's latency and
+// status, socket errors, and the CPU each runtime process spent, read from /proc before and
+// after. Requests that need single-use data (OAuth states, QQ codes, bind tickets) take it
+// from a pre-generated pool through autocannon's setupRequest.
+import autocannon from 'autocannon';
+import { cpuMs, machineBusyMs, ownCpuMs } from './proc.mjs';
+
+const MAX_SAMPLES = 3;
+
+/**
+ * @param {object} o
+ * @param {string} o.url           origin of the target worker
+ * @param {{method: string, path: string, headers?: object, body?: string}} o.request  the request, or the template for pooled ones
+ * @param {(() => ({path?: string, headers?: object, body?: string} | null)) | undefined} o.next
+ *        next pooled item; null when the pool is empty (the run then stops and keeps what it measured so far)
+ * @param {number} o.connections
+ * @param {number} [o.duration]    seconds (timed runs)
+ * @param {number} [o.amount]      number of requests (warm-ups)
+ * @param {Record<string, number>} o.pids  processes whose CPU to measure, by role (`target` is the one reported);
+ *        list every process the bench started, so that what the rest of the machine did can be told apart
+ * @param {(run: object) => void} [o.onStart]  receives the autocannon instance (for Ctrl-C)
+ * @param {(status: number, body: string, headers: Record<string, string | string[]>) => void} [o.capture]
+ *        sees every response (to keep what later runs can use, such as issued OAuth states)
+ */
+export function load({ url, request, next, connections, duration, amount, pids, onStart, capture }) {
+  return new Promise((resolve, reject) => {
+    const latencies = [];
+    const statuses = {};
+    const samples = [];
+    let socketErrors = 0;
+    let exhaustedAt = null;
+    let cpuAtEnd = null;
+    let instance;
+
+    const snapshot = () => {
+      const cpu = { load_generator: ownCpuMs(), machine: machineBusyMs() };
+      for (const [role, pid] of Object.entries(pids)) cpu[role] = cpuMs(pid);
+      return cpu;
+    };
+
+    const template = {
+      method: request.method,
+      path: request.path,
+      headers: request.headers ?? {},
+      body: request.body,
+      // Keeps the first failing answers so an error count always comes with its cause.
+      onResponse(status, body, _context, headers) {
+        capture?.(status, body, headers);
+        if ((status < 200 || status > 299) && exhaustedAt === null && samples.length < MAX_SAMPLES) {
+          samples.push({ status, body: String(body).slice(0, 300) });
+        }
+      },
+    };
+    if (next) {
+      template.setupRequest = (req) => {
+        const item = exhaustedAt === null ? next() : null;
+        if (item !== null) return { ...req, ...item, headers: { ...req.headers, ...item.headers } };
+        if (exhaustedAt === null) {
+          exhaustedAt = performance.now();
+          cpuAtEnd = snapshot();
+          queueMicrotask(() => instance?.stop());
+        }
+        // autocannon cannot skip a request: until it stops (within sampleInt), it sends
+        // cheap health checks, which are not counted.
+        return { ...req, method: 'GET', path: '/healthz', body: undefined };
+      };
+    }
+
+    const cpuAtStart = snapshot();
+    const startedAt = performance.now();
+    instance = autocannon(
+      {
+        url,
+        connections,
+        pipelining: 1,
+        ...(amount ? { amount } : { duration }),
+        requests: [template],
+        // How often autocannon checks whether to stop; 100 ms keeps runs close to their duration.
+        sampleInt: 100,
+        timeout: 30,
+      },
+      (err, result) => {
+        const endedAt = exhaustedAt ?? performance.now();
+        const cpuEnd = cpuAtEnd ?? snapshot();
+        if (err) return reject(err);
+        const n = latencies.length;
+        latencies.sort((a, b) => a - b);
+        const pct = (p) => (n === 0 ? null : round(latencies[Math.min(n - 1, Math.ceil(p * n) - 1)]));
+        const non2xx = Object.entries(statuses)
+          .filter(([s]) => Number(s) < 200 || Number(s) > 299)
+          .reduce((sum, [, c]) => sum + c, 0);
+        const elapsed = (endedAt - startedAt) / 1000;
+        const cpu = {};
+        let ours = 0;
+        for (const role of Object.keys(cpuEnd)) {
+          if (role === 'machine') continue;
+          const spent = cpuEnd[role] - cpuAtStart[role];
+          ours += spent;
+          cpu[role] = n === 0 ? null : round(spent / n, 3);
+        }
+        // Cores used by everything else on the machine meanwhile (other people's tests, say):
+        // when it is high, requests/s is low for reasons outside the worker.
+        const otherCores = Math.max(0, (cpuEnd.machine - cpuAtStart.machine - ours) / 1000 / elapsed);
+        resolve({
+          requests: n,
+          elapsed_s: round(elapsed, 2),
+          rps: n === 0 ? 0 : round(n / elapsed),
+          p50_ms: pct(0.5),
+          p99_ms: pct(0.99),
+          errors: non2xx + socketErrors,
+          error_rate: n + socketErrors === 0 ? 0 : (non2xx + socketErrors) / (n + socketErrors),
+          statuses,
+          socket_errors: socketErrors,
+          cpu_ms_per_req: cpu.target ?? null,
+          cpu_ms_per_req_by_process: cpu,
+          cores_used: round((cpuEnd.target - cpuAtStart.target) / 1000 / elapsed, 2),
+          other_load_cores: round(otherCores, 2),
+          samples,
+          pool_exhausted: exhaustedAt !== null,
+          autocannon_completed: result.totalCompletedRequests,
+        });
+      },
+    );
+    if (exhaustedAt !== null) queueMicrotask(() => instance.stop());
+    onStart?.(instance);
+
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (exhaustedAt !== null) return;
+      latencies.push(ms);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    });
+    instance.on('reqError', (error) => {
+      if (exhaustedAt !== null) return;
+      socketErrors++;
+      if (samples.length < MAX_SAMPLES) samples.push({ status: 'socket', body: String(error?.message ?? error) });
+    });
+  });
+}
+
+const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
