@@ -104,17 +104,18 @@ export async function sealTokens(
   };
 }
 
-// Apps without a unionid grant get 100048 on every `unionid=1`: after the first refusal
-// this isolate asks for the openid alone.
-let unionidDenied = false;
+// Apps without a unionid grant get 100048 on every `unionid=1`: after a refusal this
+// isolate asks for the openid alone for a while, instead of making two calls per login.
+const UNIONID_RETRY_MS = 60 * 60 * 1000;
+let unionidDeniedUntil = 0;
 
 async function identify(ctx: Ctx, accessToken: string): Promise<QQIdentity> {
-  const wantUnionid = ctx.settings.QQ_UNIONID && !unionidDenied;
+  const wantUnionid = ctx.settings.QQ_UNIONID && ctx.now >= unionidDeniedUntil;
   try {
     return await getIdentity(ctx.qq, accessToken, wantUnionid);
   } catch (err) {
     if (!(wantUnionid && err instanceof QQError && err.kind === 'unionid_denied')) throw err;
-    unionidDenied = true;
+    unionidDeniedUntil = ctx.now + UNIONID_RETRY_MS;
     console.warn(`QQ_UNIONID is true but QQ refused the unionid (${err.qqCode}); logging in by openid only`);
     return getIdentity(ctx.qq, accessToken, false);
   }
