@@ -97,8 +97,7 @@ function userButton(user: UserChoice): Html {
 export function authorizePage(form: AuthorizeForm, users: readonly UserChoice[], error?: string): Html {
   return layout(
     'QQ帐号登录',
-    html`<p class="lead">应用 <strong>${form.clientId}</strong> 请求使用你的 QQ 帐号登录，
-并获取你的昵称、头像和性别（${form.scope}）。</p>
+    html`<p class="lead">应用 <strong>${form.clientId}</strong> 请求使用你的 QQ 帐号登录，并获取你的昵称、头像和性别（${form.scope}）。</p>
 ${error === undefined ? '' : html`<p class="error" role="alert">${error}</p>`}
 <form method="post" action="/oauth2.0/authorize">
 ${hiddenFields(form)}

@@ -4,6 +4,7 @@ import { defaultDeps, type Deps } from './deps';
 import type { AppEnv } from './env';
 import { AppError, ERRORS, errorBody, preferredLang, type ErrorCode } from './errors';
 import { corsForConfiguredOrigins } from './http/cors';
+import { pages } from './pages';
 import { bind } from './routes/bind';
 import { oauth } from './routes/oauth';
 import { sms } from './routes/sms';
@@ -34,6 +35,7 @@ export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
   app.route('/oauth/qq/bind', bind);
   app.route('/sms', sms);
   app.route('/users', usersRoutes);
+  app.route('/', pages);
 
   const paths = new Map<string, Set<string>>();
   for (const r of app.routes) {

@@ -17,6 +17,11 @@ const zh = {
   hidePassword: '隐藏密码',
 
   loginTitle: '登录',
+  heroKicker: 'QQ 快捷登录',
+  heroTitle: '一键登录，安全又省心',
+  heroPoint1: 'QQ 授权即可登录，无需记住密码',
+  heroPoint2: '短信验证绑定手机号，账号更安全',
+  heroPoint3: '在账号中心随时查看和管理绑定',
   loginLead: '使用 QQ 一键登录，或使用账号密码登录',
   qqButton: 'QQ 登录',
   or: '或',
@@ -25,7 +30,7 @@ const zh = {
   password: '密码',
   passwordPlaceholder: '请输入密码',
   loginSubmit: '登录',
-  loginNote: '首次使用 QQ 登录时，可绑定已有账号或注册新账号。',
+  loginNote: '首次 QQ 登录时，可绑定已有账号或注册新账号',
   badNextTitle: '无法继续登录',
   backToLogin: '返回登录',
 
@@ -104,6 +109,11 @@ const en: Texts = {
   hidePassword: 'Hide password',
 
   loginTitle: 'Sign in',
+  heroKicker: 'Sign in with QQ',
+  heroTitle: 'One tap, and you are in',
+  heroPoint1: 'Authorize with QQ: no password to remember',
+  heroPoint2: 'A mobile number verified by SMS keeps your account safe',
+  heroPoint3: 'See and manage your linked accounts at any time',
   loginLead: 'Continue with QQ, or sign in with your password',
   qqButton: 'Continue with QQ',
   or: 'or',
@@ -112,7 +122,7 @@ const en: Texts = {
   password: 'Password',
   passwordPlaceholder: 'Your password',
   loginSubmit: 'Sign in',
-  loginNote: 'The first time you use QQ you can link an existing account or create one.',
+  loginNote: 'First time with QQ? Link an existing account or create a new one.',
   badNextTitle: 'Cannot continue',
   backToLogin: 'Back to sign in',
 
@@ -137,11 +147,11 @@ const en: Texts = {
   resendIn: 'Resend in {s}s',
   resend: 'Resend',
   codeSent: 'Code sent; check your messages',
-  devSms: 'Development: the code is printed in the worker’s console log.',
+  devSms: "Development: the code is printed in the worker's console log.",
   mobilePassword: 'Password',
   mobilePasswordHint:
     'If this number already has an account, enter its password; otherwise an account is created with this password (8–64 characters).',
-  accountPasswordPlaceholder: 'The account’s password',
+  accountPasswordPlaceholder: "The account's password",
   newPassword: 'Choose a password',
   newPasswordPlaceholder: '8–64 characters',
   nickname: 'Nickname',
@@ -166,7 +176,7 @@ const en: Texts = {
   qqName: 'QQ',
   boundAt: 'Linked {date}',
   notBound: 'Not linked',
-  notBoundHint: 'Next time you sign in with QQ, choose “Existing account” to link it again.',
+  notBoundHint: 'Next time you sign in with QQ, choose "Existing account" to link it again.',
   bindQQ: 'Link QQ',
   unbind: 'Unlink',
   unbindConfirm: 'After unlinking, this QQ can no longer sign you in to this account. Unlink it?',
@@ -201,9 +211,4 @@ export function pageLang(c: Context<AppEnv>): Lang {
 
 function langOf(value: string | undefined): Lang | null {
   return value === 'zh' || value === 'en' ? value : null;
-}
-
-/** `{name}` placeholders filled from `values`. */
-export function fill(text: string, values: Record<string, string>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }

@@ -1,0 +1,104 @@
+import type { FC } from 'hono/jsx';
+import { Alert, Avatar, QQIcon, Spinner } from './components';
+import type { Texts } from './i18n';
+
+/**
+ * `GET /account`: the script takes the token from the URL fragment (or storage), asks
+ * `/users/me`, and shows the account, or the signed-out view.
+ */
+export const AccountPage: FC<{ t: Texts; loginHref: string }> = ({ t, loginHref }) => (
+  <>
+    <section class="state" data-view="loading" aria-busy="true">
+      <Spinner />
+      <p class="lead">{t.loading}</p>
+    </section>
+
+    <section class="state" data-view="signed-out" aria-labelledby="signed-out-title" hidden>
+      <span class="state-icon" aria-hidden="true">
+        <svg viewBox="0 0 24 24" width="28" height="28" focusable="false">
+          <path fill="currentColor" d="M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm0 2c-4.4 0-9 2.2-9 5.5V22h18v-2.5c0-3.3-4.6-5.5-9-5.5z" />
+        </svg>
+      </span>
+      <h1 id="signed-out-title" tabindex={-1}>
+        {t.signedOutTitle}
+      </h1>
+      <p class="status" id="signed-out-status" role="status"></p>
+      <p class="lead">{t.signedOutText}</p>
+      <a class="btn btn-block btn-primary" href={loginHref}>
+        <span class="label">{t.signIn}</span>
+      </a>
+    </section>
+
+    <section data-view="account" aria-labelledby="account-title" hidden>
+      <Alert id="account-alert" />
+      <div class="profile">
+        <Avatar id="user-avatar" size="lg" />
+        <div class="profile-text">
+          <h1 id="account-title" tabindex={-1}></h1>
+          <p class="muted" id="account-subtitle">{t.accountTitle}</p>
+        </div>
+      </div>
+
+      <dl class="facts">
+        <div>
+          <dt>{t.usernameLabel}</dt>
+          <dd id="fact-username"></dd>
+        </div>
+        <div>
+          <dt>{t.mobileLabel}</dt>
+          <dd id="fact-mobile"></dd>
+        </div>
+        <div>
+          <dt>{t.userId}</dt>
+          <dd id="fact-id"></dd>
+        </div>
+      </dl>
+
+      <h2 class="section-title">{t.bindingsTitle}</h2>
+      <div class="binding">
+        <span class="binding-icon" aria-hidden="true">
+          <QQIcon />
+        </span>
+        <div class="binding-text">
+          <p class="binding-name">{t.qqName}</p>
+          <div id="qq-bound" hidden>
+            <p class="binding-who">
+              <Avatar id="binding-avatar" />
+              <span id="binding-nickname"></span>
+            </p>
+            <p class="muted" id="binding-date"></p>
+          </div>
+          <div id="qq-unbound" hidden>
+            <p class="muted">{t.notBound}</p>
+          </div>
+        </div>
+        <button type="button" class="btn btn-outline btn-small" id="unbind" hidden>
+          <span class="label">{t.unbind}</span>
+        </button>
+        <a class="btn btn-outline btn-small" id="bind-qq" href={loginHref} hidden>
+          <span class="label">{t.bindQQ}</span>
+        </a>
+      </div>
+      <p class="hint" id="qq-unbound-hint" hidden>
+        {t.notBoundHint}
+      </p>
+
+      <div class="confirm" id="unbind-confirm" role="group" aria-labelledby="unbind-question" hidden>
+        <p id="unbind-question">{t.unbindConfirm}</p>
+        <div class="confirm-actions">
+          <button type="button" class="btn btn-danger btn-small" id="unbind-yes">
+            <span class="label">{t.unbindYes}</span>
+          </button>
+          <button type="button" class="btn btn-outline btn-small" id="unbind-no">
+            <span class="label">{t.cancel}</span>
+          </button>
+        </div>
+      </div>
+      <p class="status" id="account-status" role="status"></p>
+
+      <button type="button" class="btn btn-block btn-outline" id="logout">
+        <span class="label">{t.logout}</span>
+      </button>
+    </section>
+  </>
+);

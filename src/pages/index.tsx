@@ -1,0 +1,114 @@
+/** The hosted login pages (api.md "Hosted pages"), their script and their stylesheet. */
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv, Lang } from '../env';
+import { ERRORS } from '../errors';
+import { safeNext } from '../oauth/next';
+import { AccountPage } from './account';
+import { assets } from './assets';
+import { CallbackPage } from './callback';
+import { pageLang, TEXTS } from './i18n';
+import { Layout, type PageName } from './layout';
+import { LoginPage, MessagePage } from './login';
+
+/** Where the pages send the browser after a login when no `next` is given. */
+const DEFAULT_NEXT = '/account';
+const ACCOUNT_LOGIN_HREF = '/login?next=/account';
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  // QQ avatars are images on QQ's servers.
+  "img-src 'self' https: data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+// Per page route rather than `use('*')`, so JSON routes and unknown paths keep their own answers.
+const pageHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  c.header('Content-Security-Policy', CSP);
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Referrer-Policy', 'no-referrer');
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Cache-Control', 'no-store');
+});
+
+export const pages = new Hono<AppEnv>();
+
+pages.route('/', assets);
+
+pages.get('/login', pageHeaders, (c) => {
+  const lang = pageLang(c);
+  const t = TEXTS[lang];
+  const given = c.req.query('next');
+  const next = safeNext(given ?? DEFAULT_NEXT, c.var.settings.ALLOWED_REDIRECT_ORIGINS);
+  if (next === null) {
+    const link = { href: '/login', label: t.backToLogin };
+    return render(c, lang, {
+      page: 'message',
+      title: t.badNextTitle,
+      status: 400,
+      body: <MessagePage title={t.badNextTitle} message={ERRORS.invalid_next[lang]} link={link} />,
+    });
+  }
+  return render(c, lang, {
+    page: 'login',
+    title: t.loginTitle,
+    keep: given === undefined ? {} : { next },
+    // Only a value the server's rule accepted reaches the page's script.
+    data: { next },
+    wide: true,
+    body: <LoginPage t={t} />,
+  });
+});
+
+pages.get('/login/qq/callback', pageHeaders, (c) => {
+  const lang = pageLang(c);
+  const t = TEXTS[lang];
+  // The language switch drops code and state: they are single use, and the script keeps
+  // what it needs to show the binding choices again.
+  return render(c, lang, {
+    page: 'callback',
+    title: t.progressTitle,
+    body: <CallbackPage t={t} devSms={c.var.settings.SMS_PROVIDER === 'console'} />,
+  });
+});
+
+pages.get('/account', pageHeaders, (c) => {
+  const lang = pageLang(c);
+  const t = TEXTS[lang];
+  return render(c, lang, { page: 'account', title: t.accountTitle, body: <AccountPage t={t} loginHref={ACCOUNT_LOGIN_HREF} /> });
+});
+
+interface PageParts {
+  page: PageName;
+  title: string;
+  body: Child;
+  /** Query parameters the language switch keeps. */
+  keep?: Record<string, string>;
+  /** `data-*` values for the script. */
+  data?: Record<string, string>;
+  wide?: boolean;
+  status?: ContentfulStatusCode;
+}
+
+function render(c: Context<AppEnv>, lang: Lang, p: PageParts): Response | Promise<Response> {
+  const other: Lang = lang === 'en' ? 'zh' : 'en';
+  const otherLangHref = `${c.req.path}?${new URLSearchParams({ ...p.keep, lang: other }).toString()}`;
+  return c.html(
+    <>
+      {raw('<!DOCTYPE html>')}
+      <Layout lang={lang} t={TEXTS[lang]} page={p.page} title={p.title} otherLangHref={otherLangHref} data={p.data} wide={p.wide}>
+        {p.body}
+      </Layout>
+    </>,
+    p.status ?? 200,
+  );
+}

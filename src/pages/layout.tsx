@@ -1,0 +1,85 @@
+import type { Child, FC } from 'hono/jsx';
+import type { Lang } from '../env';
+import { assetUrl } from './assets';
+import { BrandMark } from './components';
+import type { Texts } from './i18n';
+
+export type PageName = 'login' | 'callback' | 'account' | 'message';
+
+/** The texts the script needs at run time (the rest are rendered here). */
+const CLIENT_TEXTS = [
+  'working',
+  'network',
+  'unexpected',
+  'showPassword',
+  'hidePassword',
+  'greeting',
+  'greetingAnonymous',
+  'sending',
+  'resendIn',
+  'resend',
+  'codeSent',
+  'errorTitle',
+  'cancelledTitle',
+  'cancelledText',
+  'boundAt',
+  'notSet',
+  'unbound',
+  'signedOut',
+] as const satisfies readonly (keyof Texts)[];
+
+const FAVICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%230b78cc'/%3E%3Cpath fill='white' d='M16 6l-8 3v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V9z'/%3E%3C/svg%3E";
+
+interface LayoutProps {
+  lang: Lang;
+  t: Texts;
+  page: PageName;
+  title: string;
+  /** Where the language switch goes (the same page in the other language). */
+  otherLangHref: string;
+  /** `data-*` values for the script, e.g. `next`. */
+  data?: Record<string, string>;
+  /** Room for the hero panel beside the content on wide screens. */
+  wide?: boolean;
+  children?: Child;
+}
+
+export const Layout: FC<LayoutProps> = ({ lang, t, page, title, otherLangHref, data = {}, wide = false, children }) => {
+  const clientTexts = Object.fromEntries(CLIENT_TEXTS.map((key) => [key, t[key]]));
+  const dataAttributes = Object.fromEntries(Object.entries(data).map(([key, value]) => [`data-${key}`, value]));
+  return (
+    <html lang={lang === 'en' ? 'en' : 'zh-CN'}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <meta name="robots" content="noindex" />
+        <title>{`${title} · ${t.brand}`}</title>
+        <link rel="icon" href={FAVICON} />
+        <link rel="stylesheet" href={assetUrl('css')} />
+        <script src={assetUrl('js')} defer></script>
+      </head>
+      <body data-page={page} data-t={JSON.stringify(clientTexts)} {...dataAttributes}>
+        <header class="topbar">
+          <a class="brand" href="/login">
+            <BrandMark />
+            <span>{t.brand}</span>
+          </a>
+          <a class="lang-switch" href={otherLangHref} hreflang={lang === 'en' ? 'zh-CN' : 'en'} aria-label={t.switchLangLabel}>
+            {t.switchLang}
+          </a>
+        </header>
+        <main class="main">
+          <div class={wide ? 'card card-wide' : 'card'}>
+            <noscript>
+              <p class="alert">{t.noscript}</p>
+            </noscript>
+            {children}
+          </div>
+        </main>
+        <footer class="footer">{t.footer}</footer>
+      </body>
+    </html>
+  );
+};

@@ -1,0 +1,139 @@
+// Starts the whole system the way `npm run dev` does (the fake QQ and the worker, each a
+// `wrangler dev`), but on free ports, with settings from a temp copy of .dev.vars.example
+// and a fresh local D1/KV under a temp --persist-to directory, so runs share no state.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const READY_TIMEOUT_MS = 120_000;
+
+/**
+ * @param {{ logFile: string }} options where the worker's console goes (the SMS codes are read from it)
+ */
+export async function startSystem({ logFile }) {
+  const dir = mkdtempSync(join(tmpdir(), 'qq-login-e2e-'));
+  const [workerPort, qqPort, workerInspector, qqInspector] = await freePorts(4);
+  const workerUrl = `http://localhost:${workerPort}`;
+  const qqUrl = `http://localhost:${qqPort}`;
+
+  const vars = withSettings(readFileSync('.dev.vars.example', 'utf8'), {
+    QQ_REDIRECT_URI: `${workerUrl}/login/qq/callback`,
+    QQ_API_BASE: qqUrl,
+    ALLOWED_REDIRECT_ORIGINS: workerUrl,
+  });
+  const envFile = join(dir, 'dev.vars');
+  writeFileSync(envFile, vars);
+  const state = join(dir, 'state');
+
+  const migrated = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
+  if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}\n${migrated.stderr}`);
+
+  const log = createWriteStream(logFile);
+  const children = [];
+  const stop = async () => {
+    await Promise.all(children.map(stopGroup));
+    log.end();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Last resort if the runner dies without calling stop().
+  process.once('exit', () => children.forEach((child) => killGroup(child, 'SIGKILL')));
+
+  try {
+    children.push(
+      serve('fake-qq', ['-c', 'fake-qq/wrangler.toml', '--port', String(qqPort), '--inspector-port', String(qqInspector), '--persist-to', state], log),
+      serve('worker', ['--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', state, '--env-file', envFile], log),
+    );
+    await Promise.all([waitFor(`${workerUrl}/healthz`, children), waitFor(`${qqUrl}/__fake/users`, children)]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { workerUrl, qqUrl, stop };
+}
+
+/** Replaces (or adds) `NAME=value` lines of a .dev.vars text. */
+function withSettings(text, settings) {
+  const lines = text.split('\n').filter((line) => !Object.keys(settings).some((name) => line.startsWith(`${name}=`)));
+  return [...lines, ...Object.entries(settings).map(([name, value]) => `${name}=${value}`)].join('\n') + '\n';
+}
+
+function serve(name, args, log) {
+  // detached: its own process group, so npx, wrangler and workerd all stop together.
+  const child = spawn('npx', ['wrangler', 'dev', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        log.write(`[${name}] ${line}\n`);
+        // wrangler dev keeps running after a failed build, waiting for a fix: stop waiting.
+        if (/\[ERROR\]/.test(line)) child.errors.push(line);
+      }
+    });
+  }
+  child.name = name;
+  child.errors = [];
+  child.exited = new Promise((resolve) => child.once('exit', resolve));
+  return child;
+}
+
+async function waitFor(url, children) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const dead = children.find((child) => child.exitCode !== null);
+    if (dead) throw new Error(`${dead.name} exited with ${dead.exitCode} before ${url} answered`);
+    const broken = children.find((child) => child.errors.length > 0);
+    if (broken) throw new Error(`${broken.name} failed to start: ${broken.errors.join('\n')}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within ${READY_TIMEOUT_MS / 1000}s`);
+}
+
+async function stopGroup(child) {
+  if (child.exitCode === null && child.signalCode === null) {
+    killGroup(child, 'SIGTERM');
+    await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  }
+  // Whatever of the group outlived npx (workerd) goes too.
+  killGroup(child, 'SIGKILL');
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function freePorts(count) {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () =>
+      new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve(server));
+      }),
+    ),
+  );
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
