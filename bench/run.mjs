@@ -20,6 +20,7 @@ import {
   bundleSize,
   copyAccounts,
   insertFiller,
+  killChildren,
   logLinesSince,
   readDevVars,
   readWranglerToml,
@@ -44,12 +45,13 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`npm run bench -- [--qq-latency MS] [--duration S] [--connections N] [--filler N] [--routes a,b] [--no-build]
+  console.log(`npm run bench -- [--qq-latency MS] [--duration S] [--connections N] [--filler N] [--routes a,b] [--no-build] [--profile]
   --qq-latency   fake QQ answer delay per call, ms (default 0)
   --duration     seconds per route (default 8)
   --connections  concurrent connections (default 10)
   --filler       other accounts (user + QQ binding) in D1 (default 10000)
-  --routes       only these routes (results then go to bench/.out/partial.json)
+  --routes       only these routes ("calibration" for the D1/KV calibration)
+                 (results then go to bench/.out/partial.json)
   --no-build     reuse the bundles in bench/.out (for iterating on the bench only)
   --profile      also take a V8 CPU profile of the target isolate during each run
                  (bench/.out/profiles/); profiling slows the worker, so such a run's
@@ -88,15 +90,33 @@ let cleaning = null;
 function cleanup() {
   cleaning ??= (async () => {
     activeRun?.stop();
-    for (const instance of instances.reverse()) await instance.mf.dispose().catch(() => {});
-    rmSync(STATE_DIR, { recursive: true, force: true });
+    for (const instance of instances.reverse()) {
+      await instance.mf.dispose().catch((err) => console.error(`dispose ${instance.label}: ${err?.message ?? err}`));
+    }
+    removeStateDir();
   })();
   return cleaning;
 }
+function removeStateDir() {
+  try {
+    rmSync(STATE_DIR, { recursive: true, force: true, maxRetries: 3 });
+  } catch (err) {
+    console.error(`could not remove ${STATE_DIR}: ${err?.message ?? err}`);
+  }
+}
+// Miniflare's own exit hook answers SIGINT/SIGTERM by killing its workerd processes and
+// exiting at once, before an async cleanup could finish: the state directory goes on exit.
+process.on('exit', () => {
+  killChildren();
+  removeStateDir();
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     console.error(`\n${signal}: stopping the runtimes…`);
-    cleanup().finally(() => process.exit(130));
+    cleanup().finally(() => {
+      console.error('stopped');
+      process.exit(130);
+    });
   });
 }
 
@@ -202,7 +222,15 @@ async function main() {
   const inspector = args.profile;
   const worker = await startInstance('worker', [workerDef], { healthPath: '/healthz', persistPath: persistPath(), inspector });
   instances.push(worker);
-  const floor = await startInstance('floor', [floorDef], { healthPath: '/healthz', persistPath: persistPath(), inspector });
+  const calibrateDef = {
+    name: 'calibrate',
+    modules: true,
+    scriptPath: path.join(ROOT, 'bench/calibrate/worker.js'),
+    compatibilityDate: workerToml.compatibilityDate,
+    d1Databases: ['DB'], // the same database as the floor's: one instance, one binding id
+    kvNamespaces: ['KV'],
+  };
+  const floor = await startInstance('floor', [floorDef, calibrateDef], { healthPath: '/healthz', persistPath: persistPath(), inspector });
   instances.push(floor);
   const W = worker.urls.worker;
   const F = floor.urls.floor;
@@ -356,7 +384,8 @@ async function main() {
   ];
   const only = args.routes?.split(',').map((s) => s.trim());
   const selected = only ? routes.filter((r) => only.includes(r.name)) : routes;
-  if (only && selected.length !== only.length) throw new Error(`unknown route in --routes; known: ${routes.map((r) => r.name).join(', ')}`);
+  const unknown = only?.filter((name) => name !== 'calibration' && !routes.some((r) => r.name === name)) ?? [];
+  if (unknown.length) throw new Error(`unknown route ${unknown.join(', ')} in --routes; known: ${routes.map((r) => r.name).join(', ')}, calibration`);
 
   // ------------------------------------------------------------------ the runs
   const rows = [];
@@ -421,6 +450,32 @@ async function main() {
     for (const l of distinct.slice(0, 3)) console.log(`    log ${l}${logs.length > 1 ? ` (${logs.length} warn/error lines in this run)` : ''}`);
   }
 
+  // ------------------------------------------------------------------ calibration
+  // One local D1/KV operation per request, in the floor's process: what Miniflare's
+  // simulators add to the CPU column for each operation a route makes.
+  const calibration = {};
+  if (!only || only.includes('calibration')) {
+    const C = floor.urls.calibrate;
+    await call(`${C}/kv-seed`);
+    const probe = await call(`${C}/d1-read?openid=${RETURNING_OPENID}`);
+    if (probe.body?.id !== seeded.body.user.id) throw new Error(`calibration D1 does not hold the seeded account: ${JSON.stringify(probe.body)}`);
+    const ops = { noop: '/noop', d1_read: `/d1-read?openid=${RETURNING_OPENID}`, kv_get: '/kv-get', kv_put: '/kv-put', kv_delete: '/kv-delete' };
+    const pids = { target: floor.pid, fake_qq_and_hook: fake.pid, worker: worker.pid };
+    for (const [op, opPath] of Object.entries(ops)) {
+      const request = { method: 'GET', path: opPath };
+      const onStart = (run) => (activeRun = run);
+      await load({ url: C, request, connections: CONNECTIONS, amount: 200, pids, onStart });
+      const r = await load({ url: C, request, connections: CONNECTIONS, duration: Math.min(3, DURATION_S), pids, onStart });
+      activeRun = null;
+      if (r.errors > 0) throw new Error(`calibration ${op}: ${r.errors} errors, e.g. ${JSON.stringify(r.samples[0])}`);
+      calibration[op] = { rps: r.rps, p50_ms: r.p50_ms, cpu_ms_per_req: r.cpu_ms_per_req };
+    }
+    const base = calibration.noop.cpu_ms_per_req;
+    for (const op of Object.keys(ops)) {
+      if (op !== 'noop') calibration[op].cpu_ms_per_op = Math.round((calibration[op].cpu_ms_per_req - base) * 1000) / 1000;
+    }
+  }
+
   // ------------------------------------------------------------------ summary
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
   const ratio = (a, b) => (a && b && b.rps > 0 ? Math.round((a.rps / b.rps) * 100) / 100 : null);
@@ -450,6 +505,7 @@ async function main() {
         r.name,
         {
           label: r.label,
+          kind: r.kind,
           method: r.method,
           path: r.path,
           rps: r.rps,
@@ -473,6 +529,7 @@ async function main() {
     floor_ratio: ratio(by.callback_returning, by.floor_callback),
     floor_cpu_ratio: cpuRatio(by.callback_returning, by.floor_callback),
     pbkdf2_rps: by.pbkdf2?.rps ?? null,
+    simulator_cpu_ms_per_op: Object.keys(calibration).length ? calibration : null,
     bind_vs_pbkdf2: ratio(by.bind, by.pbkdf2),
     login_vs_pbkdf2: ratio(by.login, by.pbkdf2),
     bundle,
@@ -490,6 +547,12 @@ async function main() {
   }
   if (results.pbkdf2_rps !== null) {
     console.log(`PBKDF2: one 100,000-iteration derivation per request allows ${results.pbkdf2_rps} rps; bind runs at ${results.bind_vs_pbkdf2 ?? '-'}× and login at ${results.login_vs_pbkdf2 ?? '-'}× of it`);
+  }
+  if (calibration.noop) {
+    const c = calibration;
+    console.log(
+      `local simulators, CPU per operation in the runtime process: D1 read ${c.d1_read.cpu_ms_per_op} ms, KV get ${c.kv_get.cpu_ms_per_op} ms, KV put ${c.kv_put.cpu_ms_per_op} ms, KV delete ${c.kv_delete.cpu_ms_per_op} ms (a bare request: ${c.noop.cpu_ms_per_req} ms)`,
+    );
   }
   console.log(
     `bundle: bench/.out/worker/index.js ${bundle.raw_bytes.toLocaleString('en-US')} bytes, gzip ${bundle.gzip_bytes.toLocaleString('en-US')} bytes (wrangler: ${bundle.wrangler_total_upload ?? 'n/a'})`,

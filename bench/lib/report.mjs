@@ -70,7 +70,7 @@ export function svg(results, rows) {
 
   const foot = top + rows.length * rowH + 44;
   const lines = [
-    `floor_ratio ${fmt(results.floor_ratio, 2)}: returning-user callback vs the floor worker (2 QQ calls + 1 D1 read + 1 JWT, nothing else)`,
+    `floor_ratio ${fmt(results.floor_ratio, 2)} (CPU per request ${fmt(results.floor_cpu_ratio, 2)}× the floor's): returning-user callback vs the floor worker (2 QQ calls + 1 D1 read + 1 JWT)`,
     `one PBKDF2 (100,000 iterations) per request allows ${fmt(results.pbkdf2_rps)} rps: bind at ${fmt(results.bind_vs_pbkdf2, 2)}×, login at ${fmt(results.login_vs_pbkdf2, 2)}× of it`,
     `bundle ${thousands(results.bundle.raw_bytes / 1024)} KiB (gzip ${thousands(results.bundle.gzip_bytes / 1024)} KiB) · startup ${fmt(results.startup.script_startup_ms)} ms CPU · new Miniflare → first /healthz ${fmt(results.startup.worker_first_healthz_ms, 0)} ms`,
   ];
@@ -83,4 +83,10 @@ export function svg(results, rows) {
   out.push(`</g>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/** The chart's rows from a results file's routes (in their order). */
+export function rowsOf(results) {
+  const kindOf = (name) => (name === 'floor_callback' ? 'floor' : name === 'pbkdf2' ? 'reference' : 'worker');
+  return Object.entries(results.routes).map(([name, r]) => ({ name, kind: r.kind ?? kindOf(name), ...r }));
 }

@@ -11,10 +11,26 @@ import path from 'node:path';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { cpuMs, workerdChildren } from './proc.mjs';
 
+const children = new Set();
+
+/** Stops the commands `run` started that are still running (for an early exit). */
+export function killChildren() {
+  for (const child of children) {
+    try {
+      // Their own process group: npx → wrangler → esbuild/workerd all go.
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Runs a command (through npx, so the project's pinned tools are used); resolves with its output. */
 export function run(command, args, { cwd, quiet = true } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
     let output = '';
     const keep = (chunk) => {
       output += chunk;
@@ -172,7 +188,12 @@ export async function startInstance(label, workers, { healthPath, persistPath, i
         logs.counts[level] = (logs.counts[level] ?? 0) + 1;
         if (logs.lines.length < 500) logs.lines.push({ level, message: String(message).slice(0, 500) });
       },
-      workers: workers.map((w) => ({ ...w, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] })),
+      workers: workers.map((w) => ({
+        ...w,
+        // Module names relative to the script's own directory (workerd refuses `..` in them).
+        ...(w.scriptPath ? { modulesRoot: path.dirname(w.scriptPath) } : {}),
+        unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+      })),
     }),
   );
   const instance = { label, mf, logs, pid: null, urls: {}, startup: {} };

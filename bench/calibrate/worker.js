@@ -1,0 +1,40 @@
+// Calibration: one local D1 or KV operation per request, to tell how much of a route's
+// CPU per request is Miniflare's local D1/KV simulators rather than the worker. They run
+// in the same workerd process as the worker calling them (so the CPU column counts them),
+// whereas in production D1 and KV are remote services whose time is not the worker's CPU.
+// Served beside the floor worker, in its process, with the same D1 database.
+//
+// GET /noop        nothing: the cost of a request itself
+// GET /d1-read     the floor's query: a binding joined with its user, by ?openid=
+// GET /kv-get      a KV read of an existing key (written once by GET /kv-seed)
+// GET /kv-put      a KV write of a new key (about the size of an OAuth state record)
+// GET /kv-delete   a KV delete
+
+const ACCOUNT_BY_OPENID =
+  'SELECT u.id, u.username, u.nickname, u.avatar FROM qq_bindings b JOIN users u ON u.id = b.user_id WHERE b.openid = ?';
+const VALUE = JSON.stringify({ next: '/orders', browser: 'x'.repeat(43) });
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    switch (url.pathname) {
+      case '/noop':
+        return Response.json({ ok: true });
+      case '/d1-read':
+        return Response.json(await env.DB.prepare(ACCOUNT_BY_OPENID).bind(url.searchParams.get('openid')).first());
+      case '/kv-seed':
+        await env.KV.put('calibration', VALUE);
+        return Response.json({ ok: true });
+      case '/kv-get':
+        return Response.json({ value: await env.KV.get('calibration') });
+      case '/kv-put':
+        await env.KV.put(`c:${crypto.randomUUID()}`, VALUE, { expirationTtl: 600 });
+        return Response.json({ ok: true });
+      case '/kv-delete':
+        await env.KV.delete(`c:${crypto.randomUUID()}`);
+        return Response.json({ ok: true });
+      default:
+        return Response.json({ error: 'not_found' }, { status: 404 });
+    }
+  },
+};
