@@ -229,6 +229,7 @@ async function main() {
     compatibilityDate: workerToml.compatibilityDate,
     d1Databases: ['DB'], // the same database as the floor's: one instance, one binding id
     kvNamespaces: ['KV'],
+    bindings: { FETCH_URL: `${HOOK}/ping` },
   };
   const floor = await startInstance('floor', [floorDef, calibrateDef], { healthPath: '/healthz', persistPath: persistPath(), inspector });
   instances.push(floor);
@@ -459,7 +460,14 @@ async function main() {
     await call(`${C}/kv-seed`);
     const probe = await call(`${C}/d1-read?openid=${RETURNING_OPENID}`);
     if (probe.body?.id !== seeded.body.user.id) throw new Error(`calibration D1 does not hold the seeded account: ${JSON.stringify(probe.body)}`);
-    const ops = { noop: '/noop', d1_read: `/d1-read?openid=${RETURNING_OPENID}`, kv_get: '/kv-get', kv_put: '/kv-put', kv_delete: '/kv-delete' };
+    const ops = {
+      noop: '/noop',
+      d1_read: `/d1-read?openid=${RETURNING_OPENID}`,
+      kv_get: '/kv-get',
+      kv_put: '/kv-put',
+      kv_delete: '/kv-delete',
+      fetch: '/fetch',
+    };
     const pids = { target: floor.pid, fake_qq_and_hook: fake.pid, worker: worker.pid };
     for (const [op, opPath] of Object.entries(ops)) {
       const request = { method: 'GET', path: opPath };
@@ -551,7 +559,7 @@ async function main() {
   if (calibration.noop) {
     const c = calibration;
     console.log(
-      `local simulators, CPU per operation in the runtime process: D1 read ${c.d1_read.cpu_ms_per_op} ms, KV get ${c.kv_get.cpu_ms_per_op} ms, KV put ${c.kv_put.cpu_ms_per_op} ms, KV delete ${c.kv_delete.cpu_ms_per_op} ms (a bare request: ${c.noop.cpu_ms_per_req} ms)`,
+      `local simulators, CPU per operation in the runtime process: D1 read ${c.d1_read.cpu_ms_per_op} ms, KV get ${c.kv_get.cpu_ms_per_op} ms, KV put ${c.kv_put.cpu_ms_per_op} ms, KV delete ${c.kv_delete.cpu_ms_per_op} ms; an outbound fetch ${c.fetch.cpu_ms_per_op} ms (a bare request: ${c.noop.cpu_ms_per_req} ms)`,
     );
   }
   console.log(

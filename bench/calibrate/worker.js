@@ -9,6 +9,8 @@
 // GET /kv-get      a KV read of an existing key (written once by GET /kv-seed)
 // GET /kv-put      a KV write of a new key (about the size of an OAuth state record)
 // GET /kv-delete   a KV delete
+// GET /fetch       one outbound fetch (to the SMS hook, env.FETCH_URL), through Miniflare's
+//                  outbound interceptor like every QQ call and webhook delivery
 
 const ACCOUNT_BY_OPENID =
   'SELECT u.id, u.username, u.nickname, u.avatar FROM qq_bindings b JOIN users u ON u.id = b.user_id WHERE b.openid = ?';
@@ -33,6 +35,11 @@ export default {
       case '/kv-delete':
         await env.KV.delete(`c:${crypto.randomUUID()}`);
         return Response.json({ ok: true });
+      case '/fetch': {
+        const res = await fetch(env.FETCH_URL);
+        await res.text();
+        return Response.json({ status: res.status });
+      }
       default:
         return Response.json({ error: 'not_found' }, { status: 404 });
     }

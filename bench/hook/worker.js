@@ -4,6 +4,7 @@
 //
 // POST /sms    a delivery `{ mobile, code, ttl }`  → 202
 // POST /drain  → `{ "<mobile>": "<code>", … }` of every delivery since the last drain
+// GET /ping    → 204 (the calibration's outbound fetch)
 
 const codes = new Map();
 
@@ -24,6 +25,7 @@ export default {
       codes.clear();
       return Response.json(all);
     }
+    if (pathname === '/ping') return new Response(null, { status: 204 });
     return new Response('not found', { status: 404 });
   },
 };

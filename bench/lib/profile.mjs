@@ -70,7 +70,8 @@ export function bundleSections(bundleFile) {
 
 /**
  * Self time of a profile by where the code comes from: an npm package or `src` of the
- * bundle, `(native)` for builtins and runtime calls made from JS (crypto, fetch, …),
+ * bundle, `runtime:<module>` for the runtime's JS (such as `runtime:d1-api`, the D1
+ * binding), `(native)` for builtins and runtime calls made from JS (crypto, fetch, KV, …),
  * `(gc)`, `(program)`; `(idle)` is left out. In ms.
  */
 export function selfTimeByOrigin(profile, sectionOf) {
@@ -84,7 +85,9 @@ export function selfTimeByOrigin(profile, sectionOf) {
     if (functionName === '(idle)') return;
     if (functionName === '(garbage collector)') origin = '(gc)';
     else if (functionName === '(program)' || functionName === '(root)') origin = '(program)';
-    else if (url && /index\.js$/.test(url)) origin = sectionOf(lineNumber);
+    else if (url === 'index.js' || url.endsWith('/index.js')) origin = sectionOf(lineNumber);
+    // The runtime's own JS modules that run in the isolate (the D1 binding's wrapper, say).
+    else if (url) origin = url.replace(/^cloudflare-internal:/, 'runtime:');
     else origin = '(native)';
     out[origin] = (out[origin] ?? 0) + us / 1000;
   });
