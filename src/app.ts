@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { defaultDeps, type Deps } from './deps';
-import type { AppEnv } from './env';
+import type { AppEnv, Lang } from './env';
 import { AppError, ERRORS, errorBody, preferredLang, type ErrorCode } from './errors';
 import { corsForConfiguredOrigins } from './http/cors';
 import { pages } from './pages';
@@ -16,16 +16,11 @@ export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
   const deps: Deps = { ...defaultDeps, ...overrides };
   const app = new Hono<AppEnv>();
 
-  app.use(async (c, next) => {
-    c.set('lang', preferredLang(c.req.header('accept-language')));
-    c.set('deps', deps);
-    await next();
-  });
-
   // Answers without settings, D1, KV or QQ, so it stays up when they are not.
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   app.use(async (c, next) => {
+    c.set('deps', deps);
     c.set('settings', settingsOf(c.env));
     await next();
   });
@@ -54,7 +49,7 @@ export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof AppError) {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-      return c.json(errorBody(err.code, c.var.lang ?? 'zh', err.fields), { status: statusOf(err.code) });
+      return c.json(errorBody(err.code, langOf(c), err.fields), { status: statusOf(err.code) });
     }
     // Hono's own validators and limits: a malformed request, never a server fault.
     if (err instanceof HTTPException && err.status === 413) return fail(c, 'payload_too_large');
@@ -71,7 +66,12 @@ export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
 }
 
 function fail(c: Context<AppEnv>, code: ErrorCode): Response {
-  return c.json(errorBody(code, c.var.lang ?? 'zh'), { status: statusOf(code) });
+  return c.json(errorBody(code, langOf(c)), { status: statusOf(code) });
+}
+
+/** Only errors and pages speak to people, so the language is worked out only for them. */
+function langOf(c: Context<AppEnv>): Lang {
+  return preferredLang(c.req.header('accept-language'));
 }
 
 function statusOf(code: ErrorCode) {

@@ -11,7 +11,6 @@ export interface Env {
 export interface AppVariables {
   settings: Settings;
   deps: Deps;
-  lang: Lang;
   userId: number;
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { keyBytes } from './crypto';
 import type { Env } from './env';
 

@@ -1,6 +1,24 @@
 import { sign, verify } from 'hono/jwt';
 import type { Settings } from '../settings';
 
+// Imported once per isolate: hono/jwt would import the raw secret on every call.
+const keys = new WeakMap<Settings, Promise<CryptoKey>>();
+
+function keyOf(settings: Settings): Promise<CryptoKey> {
+  let key = keys.get(settings);
+  if (key === undefined) {
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(settings.JWT_SECRET),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+    keys.set(settings, key);
+  }
+  return key;
+}
+
 export interface IssuedToken {
   token: string;
   expiresIn: number;
@@ -11,7 +29,7 @@ export async function issueToken(settings: Settings, userId: number, nowMs: numb
   const expiresIn = settings.JWT_TTL_SECONDS;
   const token = await sign(
     { sub: String(userId), iat, exp: iat + expiresIn, iss: settings.JWT_ISSUER },
-    settings.JWT_SECRET,
+    await keyOf(settings),
     'HS256',
   );
   return { token, expiresIn };
@@ -23,7 +41,7 @@ export async function issueToken(settings: Settings, userId: number, nowMs: numb
  */
 export async function verifyToken(settings: Settings, token: string): Promise<number | null> {
   try {
-    const payload = await verify(token, settings.JWT_SECRET, { alg: 'HS256', iss: settings.JWT_ISSUER, exp: true });
+    const payload = await verify(token, await keyOf(settings), { alg: 'HS256', iss: settings.JWT_ISSUER, exp: true });
     if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string' || !/^[1-9]\d{0,15}$/.test(payload.sub)) {
       return null;
     }

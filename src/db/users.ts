@@ -8,26 +8,43 @@ export interface Account {
   binding: QQBinding | null;
 }
 
+/** The hot lookups, built once per database handle and reused: one D1 statement each. */
+function preparedFor(db: Database) {
+  return {
+    byOpenid: db
+      .select({ user: users, binding: qqBindings })
+      .from(qqBindings)
+      .innerJoin(users, eq(users.id, qqBindings.userId))
+      .where(eq(qqBindings.openid, sql.placeholder('openid')))
+      .prepare(),
+    byId: db
+      .select({ user: users, binding: qqBindings })
+      .from(users)
+      .leftJoin(qqBindings, eq(qqBindings.userId, users.id))
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare(),
+  };
+}
+
+const prepared = new WeakMap<Database, ReturnType<typeof preparedFor>>();
+
+function lookups(db: Database): ReturnType<typeof preparedFor> {
+  let p = prepared.get(db);
+  if (p === undefined) {
+    p = preparedFor(db);
+    prepared.set(db, p);
+  }
+  return p;
+}
+
 /** The account a QQ openid is bound to, with its binding: one query. */
 export async function findAccountByOpenid(db: Database, openid: string): Promise<{ user: User; binding: QQBinding } | null> {
-  const row = await db
-    .select({ user: users, binding: qqBindings })
-    .from(qqBindings)
-    .innerJoin(users, eq(users.id, qqBindings.userId))
-    .where(eq(qqBindings.openid, openid))
-    .get();
-  return row ?? null;
+  return (await lookups(db).byOpenid.get({ openid })) ?? null;
 }
 
 /** The account with this id, with its QQ binding if any: one query. */
 export async function findAccountById(db: Database, id: number): Promise<Account | null> {
-  const row = await db
-    .select({ user: users, binding: qqBindings })
-    .from(users)
-    .leftJoin(qqBindings, eq(qqBindings.userId, users.id))
-    .where(eq(users.id, id))
-    .get();
-  return row ?? null;
+  return (await lookups(db).byId.get({ id })) ?? null;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The contract's field rules (api.md "Field rules"), shared by every route. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Mainland China mobile, after removing spaces, dashes and a leading +86 / 86. */
 export const mobile = z

@@ -2,7 +2,7 @@
  * OAuth `state`: random, single-use, ten minutes, and bound to the browser that asked by
  * an HttpOnly cookie. KV key `state:<sha256(state)>`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { randomToken, sha256, timingSafeEqual } from '../crypto';
 
 export const STATE_TTL_SECONDS = 600;

@@ -4,7 +4,7 @@
  * Single use is enforced in D1 (`spent_bind_tickets`, inserted in the bind's own batch);
  * the KV entry is deleted after a successful bind.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { randomToken, sha256 } from '../crypto';
 import { parseJson } from './state';
 

@@ -3,7 +3,7 @@
  * puts errors inside HTTP 200 and sends `expires_in` as a string; all of that is handled
  * here and nowhere else. See ../../shared/qq-connect.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const AUTHORIZE_PATH = '/oauth2.0/authorize';
 const TOKEN_PATH = '/oauth2.0/token';

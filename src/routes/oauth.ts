@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ctxOf } from '../context';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
