@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { Context, HonoRequest, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { zValidator } from '@hono/zod-validator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { authorizePage, messagePage, type AuthorizeForm } from './pages';
 
 export const DEFAULT_APP_ID = '101000001';
