@@ -1,14 +1,16 @@
 /**
  * OAuth `state`: random, single-use, ten minutes, and bound to the browser that asked by
- * an HttpOnly cookie. KV key `state:<sha256(state)>`.
+ * an HttpOnly cookie. KV key `state:<sha256(state "." browser cookie)>`, value `{ next }`:
+ * only the browser that asked can even find its state, so nobody else can spend it.
  */
 import * as z from 'zod';
-import { randomToken, sha256, timingSafeEqual } from '../crypto';
+import { randomToken, sha256 } from '../crypto';
 
 export const STATE_TTL_SECONDS = 600;
 export const BROWSER_COOKIE = 'qq_login_browser';
 
-const recordSchema = z.object({ next: z.string(), browser: z.string() });
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const recordSchema = z.object({ next: z.string() });
 
 export interface StateRecord {
   next: string;
@@ -17,8 +19,7 @@ export interface StateRecord {
 /** Issues a state for `browserId` (the cookie value). */
 export async function issueState(kv: KVNamespace, browserId: string, next: string): Promise<string> {
   const state = randomToken(32);
-  const record = { next, browser: await sha256(browserId) };
-  await kv.put(await key(state), JSON.stringify(record), { expirationTtl: STATE_TTL_SECONDS });
+  await kv.put(await key(state, browserId), JSON.stringify({ next }), { expirationTtl: STATE_TTL_SECONDS });
   return state;
 }
 
@@ -28,23 +29,22 @@ export async function issueState(kv: KVNamespace, browserId: string, next: strin
  * KV's propagation window still cannot complete a second login.
  */
 export async function consumeState(kv: KVNamespace, state: string, browserId: string | undefined): Promise<StateRecord | null> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(state) || !browserId) return null;
-  const k = await key(state);
+  if (!TOKEN_PATTERN.test(state) || browserId === undefined || !TOKEN_PATTERN.test(browserId)) return null;
+  const k = await key(state, browserId);
   const raw = await kv.get(k);
   if (raw === null) return null;
   await kv.delete(k);
   const parsed = recordSchema.safeParse(parseJson(raw));
-  if (!parsed.success || !timingSafeEqual(parsed.data.browser, await sha256(browserId))) return null;
-  return { next: parsed.data.next };
+  return parsed.success ? { next: parsed.data.next } : null;
 }
 
 /** A browser id from the cookie when it looks like one of ours, else a new one. */
 export function browserIdFrom(cookie: string | undefined): string {
-  return cookie !== undefined && /^[A-Za-z0-9_-]{43}$/.test(cookie) ? cookie : randomToken(32);
+  return cookie !== undefined && TOKEN_PATTERN.test(cookie) ? cookie : randomToken(32);
 }
 
-async function key(state: string): Promise<string> {
-  return `state:${await sha256(state)}`;
+async function key(state: string, browserId: string): Promise<string> {
+  return `state:${await sha256(`${state}.${browserId}`)}`;
 }
 
 export function parseJson(raw: string): unknown {
