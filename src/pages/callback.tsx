@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import { Alert, Avatar, Field, MobileField, PasswordField, SmsCodeField, Spinner, Submit } from './components';
+import { Alert, Avatar, Field, MobileField, PasswordField, SmsCodeField, Spinner, Submit, UsernameField } from './components';
 import type { Texts } from './i18n';
 
 interface Props {
@@ -91,14 +91,7 @@ const BindChoices: FC<Props> = ({ t, devSms }) => (
     <div role="tabpanel" id="panel-account" aria-labelledby="tab-account" hidden>
       <form id="bind-account" method="post" novalidate>
         <Alert id="bind-account-alert" />
-        <Field
-          id="a-username"
-          name="username"
-          label={t.username}
-          placeholder={t.usernamePlaceholder}
-          maxlength={64}
-          autocomplete="username"
-        />
+        <UsernameField id="a-username" t={t} />
         <PasswordField id="a-password" label={t.password} placeholder={t.accountPasswordPlaceholder} t={t} />
         <Submit label={t.bindSubmit} />
       </form>

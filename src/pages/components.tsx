@@ -65,6 +65,10 @@ export const PasswordField: FC<{ id: string; label: string; t: Texts; placeholde
   />
 );
 
+export const UsernameField: FC<{ id: string; t: Texts }> = ({ id, t }) => (
+  <Field id={id} name="username" label={t.username} placeholder={t.usernamePlaceholder} maxlength={64} autocomplete="username" />
+);
+
 export const MobileField: FC<{ id: string; t: Texts }> = ({ id, t }) => (
   <Field
     id={id}

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import { Alert, Field, PasswordField, QQIcon, Submit } from './components';
+import { Alert, PasswordField, QQIcon, Submit, UsernameField } from './components';
 import type { Texts } from './i18n';
 
 /** `GET /login`: the QQ button and the password form; `next` travels in the body's data. */
@@ -44,14 +44,7 @@ const LoginForms: FC<{ t: Texts }> = ({ t }) => (
 
     <form id="password-form" method="post" novalidate>
       <Alert id="password-form-alert" />
-      <Field
-        id="login-username"
-        name="username"
-        label={t.username}
-        placeholder={t.usernamePlaceholder}
-        maxlength={64}
-        autocomplete="username"
-      />
+      <UsernameField id="login-username" t={t} />
       <PasswordField id="login-password" label={t.password} placeholder={t.passwordPlaceholder} t={t} />
       <Submit label={t.loginSubmit} />
     </form>
