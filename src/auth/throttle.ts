@@ -70,3 +70,9 @@ export function releaseQueries(db: Database, reservations: readonly Reservation[
       : db.delete(loginFailures).where(eq(loginFailures.key, r.key)),
   );
 }
+
+/** {@link releaseQueries} on their own, in one round trip. */
+export async function releaseAttempts(db: Database, reservations: readonly Reservation[]): Promise<void> {
+  const [first, ...rest] = releaseQueries(db, reservations);
+  if (first) await db.batch([first, ...rest]);
+}

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { releaseQueries } from '../auth/throttle';
+import { releaseAttempts } from '../auth/throttle';
 import type { Ctx } from '../context';
 import { qqBindings } from '../db/schema';
 import { accountByLoginQuery, findAccountById } from '../db/users';
@@ -12,8 +12,7 @@ export async function passwordLogin(ctx: Ctx, login: string, password: string): 
   const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, login), ...attemptQueries(ctx, login)]);
   const reservations = reservationsOf(accountRows, clientRows);
   const user = await checkPassword(ctx, reservations, found[0]?.user ?? null, password);
-  const [first, ...rest] = releaseQueries(ctx.db, reservations);
-  if (first) await ctx.db.batch([first, ...rest]);
+  await releaseAttempts(ctx.db, reservations);
   return loggedIn(ctx, user);
 }
 

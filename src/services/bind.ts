@@ -6,7 +6,7 @@
 import type { BatchItem } from 'drizzle-orm/batch';
 import { lt } from 'drizzle-orm';
 import { hashPassword } from '../auth/password';
-import { releaseQueries, type Reservation } from '../auth/throttle';
+import { releaseAttempts, releaseQueries, type Reservation } from '../auth/throttle';
 import type { Ctx } from '../context';
 import { brokenUniqueConstraint, seconds } from '../db/client';
 import { spentBindTickets, users, type User } from '../db/schema';
@@ -74,8 +74,7 @@ export async function registerAndBind(
 
 /** The password was right, so the attempt is given back before refusing the bind. */
 async function alreadyBound(ctx: Ctx, reservations: Reservation[]): Promise<AppError> {
-  const [first, ...rest] = releaseQueries(ctx.db, reservations);
-  if (first) await ctx.db.batch([first, ...rest]);
+  await releaseAttempts(ctx.db, reservations);
   return new AppError('account_already_bound');
 }
 
