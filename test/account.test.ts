@@ -148,6 +148,22 @@ describe('DELETE /users/me/bindings/qq', () => {
 });
 
 describe('POST /users/login', () => {
+  it('accepts an older Django hash (10,000 iterations) and upgrades it to 100,000 after the answer', async () => {
+    const h = harness();
+    const username = freshUsername();
+    const id = await addAccount({ username, password: 'placeholder' });
+    // Django 1.x's make_password('lètmein-again', 'seasalt') at its 10,000 iterations (computed with Python's hashlib).
+    const legacy = 'pbkdf2_sha256$10000$seasalt$Pht1I1bKbmG4HYJlcNBXLy9Dlne7T+uk0OELGivi4dc=';
+    await h.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(legacy, id).run();
+    const answer = await login(h, username, 'lètmein-again');
+    expect(answer.status).toBe(200);
+    await h.settle();
+    const row = await h.db.prepare('SELECT password_hash FROM users WHERE id = ?').bind(id).first<{ password_hash: string }>();
+    expect(row?.password_hash).toMatch(/^pbkdf2_sha256\$100000\$[A-Za-z0-9]{22}\$/);
+    expect((await login(h, username, 'lètmein-again')).status).toBe(200);
+    expect((await login(h, username, 'wrong password')).status).toBe(401);
+  });
+
   it('logs in by username with the login answer, without next', async () => {
     const h = harness();
     const username = freshUsername();

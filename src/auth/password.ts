@@ -44,6 +44,12 @@ export async function verifyPassword(password: string, encoded: string): Promise
   return crypto.subtle.timingSafeEqual(actual, expected);
 }
 
+/** True for a hash made with fewer iterations than new hashes get (older Django versions). */
+export function needsRehash(encoded: string): boolean {
+  const iterations = Number(encoded.split('$')[1]);
+  return Number.isInteger(iterations) && iterations < ITERATIONS;
+}
+
 /** A well-formed hash of no password anyone knows: checked when an account does not exist. */
 export const DUMMY_HASH = 'pbkdf2_sha256$100000$qqloginworkerdummy$ANur7dDMUkp/82YPSLh/ry0u+PB3whW+u0+iqrQsOCI=';
 

@@ -1,8 +1,10 @@
 /** The one place a password is checked: throttled, and one PBKDF2 derivation whatever happens. */
-import { DUMMY_HASH, verifyPassword } from '../auth/password';
+import { eq } from 'drizzle-orm';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../auth/password';
 import { ACCOUNT_LIMIT, CLIENT_LIMIT, enforce, reserveAccountAttempt, reserveClientAttempt, type Reservation } from '../auth/throttle';
 import type { Ctx } from '../context';
-import type { User } from '../db/schema';
+import { seconds } from '../db/client';
+import { users, type User } from '../db/schema';
 import { AppError } from '../errors';
 
 /** The statements that count this attempt; run them in the caller's first batch. */
@@ -27,5 +29,16 @@ export async function checkPassword(ctx: Ctx, reservations: Reservation[], user:
   enforce(reservations, ctx.now);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!ok || user === null) throw new AppError('invalid_credentials');
+  if (needsRehash(user.passwordHash)) ctx.waitUntil(upgradeHash(ctx, user, password));
   return user;
+}
+
+/** Accounts from older Django shops get today's iteration count once their password is known. */
+async function upgradeHash(ctx: Ctx, user: User, password: string): Promise<void> {
+  try {
+    const passwordHash = await hashPassword(password);
+    await ctx.db.update(users).set({ passwordHash, updatedAt: seconds(ctx.now) }).where(eq(users.id, user.id));
+  } catch (err) {
+    console.warn(`password hash upgrade failed: ${err instanceof Error ? err.message : 'unknown error'}`);
+  }
 }
