@@ -41,7 +41,7 @@ function post(path: string, body: BodyInit, headers: Record<string, string> = { 
 }
 
 describe('routing', () => {
-  it.each(['/nope', '/users/nope', '/oauth/qq', '/sms/codes/1'])('answers 404 not_found in JSON for %s', async (path) => {
+  it.each(['/nope', '/users/nope', '/oauth/qq', '/sms/codes/1', '/oauth/qq/bind/nope'])('answers 404 not_found in JSON for %s', async (path) => {
     const answer = await h.call('GET', path);
     expect(answer.status).toBe(404);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
@@ -54,6 +54,9 @@ describe('routing', () => {
     ['POST', '/healthz', ['GET']],
     ['GET', '/sms/codes', ['POST']],
     ['DELETE', '/oauth/qq/callback', ['GET']],
+    ['GET', '/oauth/qq/bind', ['POST']],
+    ['PUT', '/oauth/qq/bind/account', ['POST']],
+    ['DELETE', '/oauth/qq/bind/register', ['POST']],
   ])('answers %s %s with 405 method_not_allowed and an Allow header', async (method, path, allowed) => {
     const answer = await h.call(method, path);
     expect(answer.status).toBe(405);

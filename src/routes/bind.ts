@@ -9,12 +9,11 @@ import { bindByMobile, bindToAccount, registerAndBind, type Bound } from '../ser
 
 export const bind = new Hono<AppEnv>();
 
-bind.use(jsonBody);
-
 const answer = (bound: Bound) => [bound, bound.created ? 201 : 200] as const;
 
 bind.post(
   '/',
+  jsonBody,
   validate('json', z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password })),
   async (c) => {
     const b = c.req.valid('json');
@@ -24,13 +23,14 @@ bind.post(
   },
 );
 
-bind.post('/account', validate('json', z.object({ bind_ticket: bindTicket, username: login, password })), async (c) => {
+bind.post('/account', jsonBody, validate('json', z.object({ bind_ticket: bindTicket, username: login, password })), async (c) => {
   const b = c.req.valid('json');
   return c.json(...answer(await bindToAccount(ctxOf(c), { bindTicket: b.bind_ticket, username: b.username, password: b.password })));
 });
 
 bind.post(
   '/register',
+  jsonBody,
   validate('json', z.object({ bind_ticket: bindTicket, nickname, mobile, sms_code: smsCode, password })),
   async (c) => {
     const b = c.req.valid('json');
