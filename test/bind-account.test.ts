@@ -144,6 +144,21 @@ describe('POST /oauth/qq/bind/account (existing account + password)', () => {
     expect(await bindingsOfUser(h, b.id)).toEqual([]);
   });
 
+  it('does not count a right password refused with qq_already_bound as a failed attempt', async () => {
+    const h = harness();
+    const [a, b] = [await account(), await account()];
+    const user = h.qq.addUser({ nickname: '十二张票' });
+    const tickets: string[] = [];
+    for (let i = 0; i < 12; i++) tickets.push(await h.bindTicketFor(user.openid));
+    const [first, ...rest] = tickets;
+    expect((await bindAccount(h, { bind_ticket: first ?? '', username: a.username, password: PASSWORD })).status).toBe(200);
+    for (const ticket of rest) {
+      const refused = await bindAccount(h, { bind_ticket: ticket, username: b.username, password: PASSWORD });
+      expect(refused.body).toMatchObject({ error: { code: 'qq_already_bound' } });
+    }
+    expect((await h.call('POST', '/users/login', { json: { username: b.username, password: PASSWORD } })).status).toBe(200);
+  });
+
   it('refuses a ticket already spent with 400 invalid_bind_ticket', async () => {
     const h = harness();
     const [a, b] = [await account(), await account()];

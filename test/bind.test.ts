@@ -337,4 +337,23 @@ describe('POST /oauth/qq/bind (mobile + SMS)', () => {
     expect(refused.body).toEqual({ error: { code: 'invalid_request', message: '请求参数有误', fields: { password: '密码长度为 8 到 64 个字符' } } });
     expect(await usersWithMobile(h, mobile)).toEqual([]);
   });
+
+  it('binds the account that owns the mobile, never one whose username merely equals it', async () => {
+    const h = harness();
+    const mobile = freshMobile();
+    const impostor = await addAccount({ username: mobile, mobile: null, password: 'impostor password' });
+    const owner = await addAccount({ username: `owner_${mobile}`, mobile, password: PASSWORD });
+    const user = h.qq.addUser({ nickname: '手机号主人' });
+    const ticket = await h.bindTicketFor(user.openid);
+    const code = await h.smsCode(mobile);
+    const viaUsername = await h.call('POST', '/oauth/qq/bind', {
+      json: { bind_ticket: ticket, mobile, sms_code: code, password: 'impostor password' },
+    });
+    expect(viaUsername.status).toBe(401);
+    const bound = await h.call('POST', '/oauth/qq/bind', { json: { bind_ticket: ticket, mobile, sms_code: code, password: PASSWORD } });
+    expect(bound.status).toBe(200);
+    expect(bound.body).toMatchObject({ created: false, user: { id: owner } });
+    expect((await bindingsOf(h, user.openid)).map((b) => b.user_id)).toEqual([owner]);
+    expect(owner).not.toBe(impostor);
+  });
 });

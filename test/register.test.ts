@@ -126,6 +126,30 @@ describe('POST /oauth/qq/bind/register (new account with nickname)', () => {
     expect(await bindingsOf(h, openid)).toEqual([]);
   });
 
+  it('answers a known nickname or mobile conflict before hashing the password (no PBKDF2 spent)', async () => {
+    const h = harness();
+    const nickname = freshNickname();
+    const other = freshMobile();
+    await addAccount({ username: other, mobile: other, nickname, password: PASSWORD });
+    const { ticket } = await newTicket(h);
+    const mobile = freshMobile();
+    const code = await h.smsCode(mobile);
+    const byNickname = await h.measure(() => register(h, { bind_ticket: ticket, nickname, mobile, sms_code: code, password: PASSWORD }));
+    expect(byNickname.result.status).toBe(409);
+    expect(byNickname.counts.pbkdf2).toBe(0);
+    const byMobile = await h.measure(() =>
+      register(h, { bind_ticket: ticket, nickname: freshNickname(), mobile: other, sms_code: code, password: PASSWORD }),
+    );
+    // The code was sent to `mobile`, not `other`: the SMS check answers first.
+    expect(byMobile.result.body).toMatchObject({ error: { code: 'invalid_sms_code' } });
+    const otherCode = await h.smsCode(other);
+    const taken = await h.measure(() =>
+      register(h, { bind_ticket: ticket, nickname: freshNickname(), mobile: other, sms_code: otherCode, password: PASSWORD }),
+    );
+    expect(taken.result.body).toMatchObject({ error: { code: 'mobile_taken' } });
+    expect(taken.counts.pbkdf2).toBe(0);
+  });
+
   it('leaves no account behind and keeps ticket and SMS code usable after a failed register', async () => {
     const h = harness();
     const nickname = freshNickname();

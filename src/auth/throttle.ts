@@ -6,7 +6,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { seconds } from '../db/client';
-import { loginFailures, users } from '../db/schema';
+import { loginFailures } from '../db/schema';
+import { accountIdByLogin } from '../db/users';
 import { AppError } from '../errors';
 
 export const WINDOW_SECONDS = 15 * 60;
@@ -27,8 +28,12 @@ export interface Reservation {
  * either way, so it does not tell whether the account exists.
  */
 export function reserveAccountAttempt(db: Database, login: string, nowMs: number) {
-  const account = sql`(SELECT ${users.id} FROM ${users} WHERE ${users.username} = ${login} OR ${users.mobile} = ${login} ORDER BY ${users.username} = ${login} DESC LIMIT 1)`;
-  return reserve(db, sql`COALESCE('account:' || ${account}, 'name:' || ${login})`, nowMs);
+  return reserve(db, sql`COALESCE('account:' || ${accountIdByLogin(login)}, 'name:' || ${login})`, nowMs);
+}
+
+/** Counts one attempt for an account already looked up. */
+export function reserveUserAttempt(db: Database, userId: number, nowMs: number) {
+  return reserve(db, sql`${`account:${userId}`}`, nowMs);
 }
 
 export function reserveClientAttempt(db: Database, client: string, nowMs: number) {

@@ -1,5 +1,6 @@
 /** Reads and writes of accounts and their QQ bindings. */
 import { eq, or, sql } from 'drizzle-orm';
+import { onePer } from '../memo';
 import type { Database } from './client';
 import { qqBindings, users, type QQBinding, type User } from './schema';
 
@@ -26,16 +27,7 @@ function preparedFor(db: Database) {
   };
 }
 
-const prepared = new WeakMap<Database, ReturnType<typeof preparedFor>>();
-
-function lookups(db: Database): ReturnType<typeof preparedFor> {
-  let p = prepared.get(db);
-  if (p === undefined) {
-    p = preparedFor(db);
-    prepared.set(db, p);
-  }
-  return p;
-}
+const lookups = onePer(preparedFor);
 
 /** The account a QQ openid is bound to, with its binding: one query. */
 export async function findAccountByOpenid(db: Database, openid: string): Promise<{ user: User; binding: QQBinding } | null> {
@@ -48,19 +40,49 @@ export async function findAccountById(db: Database, id: number): Promise<Account
 }
 
 /**
+ * Which account a login name means: the account with that username, else the one with that
+ * mobile. The one rule for password logins and their attempt counts.
+ */
+const namesLogin = (login: string) => or(eq(users.username, login), eq(users.mobile, login));
+const preferUsername = (login: string) => sql`${users.username} = ${login} DESC`;
+
+/** The id of the account `login` names, as an SQL expression (NULL when none). */
+export function accountIdByLogin(login: string) {
+  return sql`(SELECT ${users.id} FROM ${users} WHERE ${namesLogin(login)} ORDER BY ${preferUsername(login)} LIMIT 1)`;
+}
+
+/**
  * The query for an account by username or mobile, with the id of its QQ binding; for
  * batches. D1 answers batched rows as objects keyed by column name, so a joined column
  * named like one of `users` (id, created_at…) would overwrite it: only the binding's id
  * is selected, under its own name.
  */
 export function accountByLoginQuery(db: Database, login: string) {
+  return accountQuery(db).where(namesLogin(login)).orderBy(preferUsername(login)).limit(1);
+}
+
+/** The query for the account whose mobile this is (never a username match), with its binding id. */
+export function accountByMobileQuery(db: Database, mobile: string) {
+  return accountQuery(db).where(eq(users.mobile, mobile)).limit(1);
+}
+
+/** The query for whether a mobile (as mobile or username) or a nickname is in use; for batches. */
+export function takenQuery(db: Database, mobile: string, nickname: string) {
+  return db
+    .select({
+      mobile: sql<number>`${eq(users.mobile, mobile)} OR ${eq(users.username, mobile)}`,
+      nickname: sql<number>`${eq(users.nickname, nickname)}`,
+    })
+    .from(users)
+    .where(or(eq(users.mobile, mobile), eq(users.username, mobile), eq(users.nickname, nickname)));
+}
+
+function accountQuery(db: Database) {
   return db
     .select({ user: users, bindingId: sql<number | null>`${qqBindings.id}`.as('binding_id') })
     .from(users)
     .leftJoin(qqBindings, eq(qqBindings.userId, users.id))
-    .where(or(eq(users.username, login), eq(users.mobile, login)))
-    .orderBy(sql`${users.username} = ${login} DESC`)
-    .limit(1);
+    .$dynamic();
 }
 
 export interface NewBinding {

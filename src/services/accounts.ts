@@ -9,7 +9,7 @@ import { loggedIn, maskMobile, publicUser, type LoggedIn, type PublicUser } from
 
 /** Username or mobile + password. */
 export async function passwordLogin(ctx: Ctx, login: string, password: string): Promise<LoggedIn> {
-  const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, login), ...attemptQueries(ctx, login)]);
+  const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, login), ...attemptQueries(ctx, { login })]);
   const reservations = reservationsOf(accountRows, clientRows);
   const user = await checkPassword(ctx, reservations, found[0]?.user ?? null, password);
   await releaseAttempts(ctx.db, reservations);

@@ -10,7 +10,7 @@ import { releaseAttempts, releaseQueries, type Reservation } from '../auth/throt
 import type { Ctx } from '../context';
 import { brokenUniqueConstraint, seconds } from '../db/client';
 import { spentBindTickets, users, type User } from '../db/schema';
-import { accountByLoginQuery, insertBindingQuery } from '../db/users';
+import { accountByLoginQuery, accountByMobileQuery, insertBindingQuery, takenQuery } from '../db/users';
 import { AppError, type ErrorCode } from '../errors';
 import { forgetTicket, readTicket, type Ticket } from '../oauth/ticket';
 import { checkCodeQuery, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
@@ -29,14 +29,16 @@ export async function bindByMobile(
 ): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
-  const [checked, found] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), accountByLoginQuery(ctx.db, input.mobile)]);
+  const [checked, found] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), accountByMobileQuery(ctx.db, input.mobile)]);
   codeVerdict(checked, ctx.settings);
   const account = found[0] ?? null;
   if (account === null) {
     const passwordHash = await hashPassword(input.password);
-    return completeBind(ctx, ticket, { create: { username: input.mobile, mobile: input.mobile, nickname: null, passwordHash } }, guess, []);
+    const create = { username: input.mobile, mobile: input.mobile, nickname: null, passwordHash };
+    // Lost a race with another bind creating this mobile's account: that account is bound now.
+    return completeBind(ctx, ticket, { create }, guess, [], { 'users.mobile': 'account_already_bound', 'users.username': 'account_already_bound' });
   }
-  const [accountRows, clientRows] = await ctx.db.batch(attemptQueries(ctx, input.mobile));
+  const [accountRows, clientRows] = await ctx.db.batch(attemptQueries(ctx, { userId: account.user.id }));
   const reservations = reservationsOf(accountRows, clientRows);
   const user = await checkPassword(ctx, reservations, account.user, input.password);
   if (account.bindingId !== null) throw await alreadyBound(ctx, reservations);
@@ -46,7 +48,7 @@ export async function bindByMobile(
 /** Username (or mobile) + password of an existing account. */
 export async function bindToAccount(ctx: Ctx, input: { bindTicket: string; username: string; password: string }): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
-  const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, input.username), ...attemptQueries(ctx, input.username)]);
+  const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, input.username), ...attemptQueries(ctx, { login: input.username })]);
   const account = found[0] ?? null;
   const reservations = reservationsOf(accountRows, clientRows);
   const user = await checkPassword(ctx, reservations, account?.user ?? null, input.password);
@@ -61,7 +63,11 @@ export async function registerAndBind(
 ): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
-  codeVerdict(await checkCodeQuery(ctx.db, guess, ctx.now), ctx.settings);
+  const [checked, taken] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), takenQuery(ctx.db, input.mobile, input.nickname)]);
+  codeVerdict(checked, ctx.settings);
+  // Known conflicts answer before the password is hashed; the unique indexes decide races.
+  if (taken.some((t) => t.mobile)) throw new AppError('mobile_taken');
+  if (taken.some((t) => t.nickname)) throw new AppError('nickname_taken');
   const passwordHash = await hashPassword(input.password);
   return completeBind(
     ctx,
@@ -97,7 +103,14 @@ const CONFLICTS: Record<string, ErrorCode> = {
   'users.nickname': 'nickname_taken',
 };
 
-async function completeBind(ctx: Ctx, ticket: Ticket, owner: Owner, guess: CodeGuess | null, reservations: Reservation[]): Promise<Bound> {
+async function completeBind(
+  ctx: Ctx,
+  ticket: Ticket,
+  owner: Owner,
+  guess: CodeGuess | null,
+  reservations: Reservation[],
+  conflicts: Record<string, ErrorCode> = {},
+): Promise<Bound> {
   const { db } = ctx;
   const now = seconds(ctx.now);
   const t = ticket.payload;
@@ -126,10 +139,12 @@ async function completeBind(ctx: Ctx, ticket: Ticket, owner: Owner, guess: CodeG
       user = row;
     }
   } catch (err) {
-    const conflict = CONFLICTS[brokenUniqueConstraint(err) ?? ''];
+    const broken = brokenUniqueConstraint(err) ?? '';
+    const conflict = conflicts[broken] ?? CONFLICTS[broken];
     if (conflict === undefined) throw err;
-    // A mobile taken by a concurrent bind is an account that is now bound elsewhere.
-    throw new AppError(conflict === 'mobile_taken' && 'create' in owner && owner.create.nickname === null ? 'account_already_bound' : conflict);
+    // The batch rolled back the attempt's release with everything else; the password was right.
+    await releaseAttempts(ctx.db, reservations);
+    throw new AppError(conflict);
   }
   ctx.waitUntil(forgetTicket(ctx.kv, ticket.hash));
   return { ...(await loggedIn(ctx, user, t.next)), created: 'create' in owner };

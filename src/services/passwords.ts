@@ -1,16 +1,17 @@
 /** The one place a password is checked: throttled, and one PBKDF2 derivation whatever happens. */
 import { eq } from 'drizzle-orm';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../auth/password';
-import { ACCOUNT_LIMIT, CLIENT_LIMIT, enforce, reserveAccountAttempt, reserveClientAttempt, type Reservation } from '../auth/throttle';
+import { ACCOUNT_LIMIT, CLIENT_LIMIT, enforce, reserveAccountAttempt, reserveClientAttempt, reserveUserAttempt, type Reservation } from '../auth/throttle';
 import type { Ctx } from '../context';
 import { seconds } from '../db/client';
 import { users, type User } from '../db/schema';
 import { AppError } from '../errors';
 
 /** The statements that count this attempt; run them in the caller's first batch. */
-export function attemptQueries(ctx: Ctx, login: string) {
-  const account = reserveAccountAttempt(ctx.db, login, ctx.now);
-  return ctx.clientIp === null ? ([account] as const) : ([account, reserveClientAttempt(ctx.db, ctx.clientIp, ctx.now)] as const);
+export function attemptQueries(ctx: Ctx, account: { login: string } | { userId: number }) {
+  const reservation =
+    'userId' in account ? reserveUserAttempt(ctx.db, account.userId, ctx.now) : reserveAccountAttempt(ctx.db, account.login, ctx.now);
+  return ctx.clientIp === null ? ([reservation] as const) : ([reservation, reserveClientAttempt(ctx.db, ctx.clientIp, ctx.now)] as const);
 }
 
 export function reservationsOf(accountRows: readonly Omit<Reservation, 'limit'>[], clientRows?: readonly Omit<Reservation, 'limit'>[]): Reservation[] {
