@@ -38,6 +38,8 @@ export async function verifyPassword(password: string, encoded: string): Promise
     // Hashes made by newer Django versions (600,000+ iterations) cannot be checked at the
     // edge; such accounts sign in with SMS or have their password reset.
     console.warn('password hash over the runtime PBKDF2 limit; cannot verify');
+    // Same cost as a real check, so the answer's timing does not single such accounts out.
+    await verifyPassword(password, DUMMY_HASH);
     return false;
   }
   const actual = await derive(password, salt, iterations, HASH_BYTES);
