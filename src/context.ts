@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { Sealer } from './crypto';
 import { database, type Database } from './db/client';
 import type { Deps } from './deps';
+import { onePer } from './memo';
 import type { AppEnv } from './env';
 import type { QQConfig } from './qq/client';
 import type { Settings } from './settings';
@@ -23,15 +24,10 @@ export interface Ctx {
 }
 
 // The AES key is imported once per isolate (settings are parsed once per isolate too).
-const sealers = new WeakMap<Settings, Sealer>();
+const sealerOf = onePer((settings: Settings) => new Sealer(settings.TOKEN_ENCRYPTION_KEY));
 
 export function ctxOf(c: Context<AppEnv>): Ctx {
   const { settings, deps } = c.var;
-  let sealer = sealers.get(settings);
-  if (sealer === undefined) {
-    sealer = new Sealer(settings.TOKEN_ENCRYPTION_KEY);
-    sealers.set(settings, sealer);
-  }
   return {
     settings,
     deps,
@@ -45,7 +41,7 @@ export function ctxOf(c: Context<AppEnv>): Ctx {
       fetch: deps.fetch,
       timeoutMs: deps.timeoutMs,
     },
-    sealer,
+    sealer: sealerOf(settings),
     waitUntil: (work) => c.executionCtx.waitUntil(work),
     clientIp: c.req.header('cf-connecting-ip') ?? null,
     now: deps.now(),

@@ -27,21 +27,12 @@ export async function hmacSha256(key: string, value: string): Promise<Uint8Array
   return new Uint8Array(await crypto.subtle.sign('HMAC', k, encoder.encode(value)));
 }
 
-/** Compares two strings in time that depends only on their lengths. */
-export function timingSafeEqual(a: string, b: string): boolean {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  if (x.byteLength !== y.byteLength) return false;
-  return crypto.subtle.timingSafeEqual(x, y);
-}
-
 export function base64url(bytes: Uint8Array): string {
   return toBase64(bytes).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 export function fromBase64url(value: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
-  return fromBase64(value.replaceAll('-', '+').replaceAll('_', '/'));
+  return /^[A-Za-z0-9_-]*$/.test(value) ? fromBase64(value) : null;
 }
 
 export function toBase64(bytes: Uint8Array): string {
@@ -50,9 +41,10 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
+/** Bytes of base64 or base64url text, padded or not; null when it is neither. */
 export function fromBase64(value: string): Uint8Array | null {
   try {
-    return Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
+    return Uint8Array.from(atob(value.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0));
   } catch {
     return null;
   }
@@ -70,7 +62,7 @@ export class Sealer {
   #key: Promise<CryptoKey>;
 
   constructor(base64Key: string) {
-    const raw = keyBytes(base64Key);
+    const raw = fromBase64(base64Key.trim());
     if (raw === null || raw.byteLength !== 32) throw new Error('TOKEN_ENCRYPTION_KEY must be 32 bytes of base64');
     this.#key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
   }
@@ -105,12 +97,3 @@ export class Sealer {
   }
 }
 
-/** The bytes of a base64 or base64url key, padded or not; null when it is neither. */
-export function keyBytes(value: string): Uint8Array | null {
-  const normalized = value.trim().replaceAll('-', '+').replaceAll('_', '/');
-  try {
-    return Uint8Array.from(atob(normalized), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}

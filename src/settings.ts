@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { keyBytes } from './crypto';
+import { fromBase64 } from './crypto';
+import { onePer } from './memo';
 import type { Env } from './env';
 
 const int = (min: number, max: number, fallback: number) =>
@@ -95,18 +96,14 @@ export class SettingsError extends Error {
 }
 
 // Bindings are one object per isolate, so settings are parsed once and reused.
-const cache = new WeakMap<object, Settings | SettingsError>();
+const parsedSettings = onePer((env: Env): Settings | SettingsError => {
+  const parsed = schema.safeParse(env);
+  return parsed.success ? parsed.data : new SettingsError([...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '?')))]);
+});
 
 /** Parses the settings of `env`, once per env object; throws SettingsError naming bad settings. */
 export function settingsOf(env: Env): Settings {
-  let result = cache.get(env);
-  if (result === undefined) {
-    const parsed = schema.safeParse(env);
-    result = parsed.success
-      ? parsed.data
-      : new SettingsError([...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '?')))]);
-    cache.set(env, result);
-  }
+  const result = parsedSettings(env);
   if (result instanceof SettingsError) throw result;
   return result;
 }
@@ -123,5 +120,5 @@ function emptyToUndefined(value: unknown): unknown {
 }
 
 function base64Length(value: string): number {
-  return keyBytes(value)?.byteLength ?? -1;
+  return fromBase64(value.trim())?.byteLength ?? -1;
 }

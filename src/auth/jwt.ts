@@ -1,23 +1,15 @@
 import { sign, verify } from 'hono/jwt';
+import { onePer } from '../memo';
 import type { Settings } from '../settings';
 
 // Imported once per isolate: hono/jwt would import the raw secret on every call.
-const keys = new WeakMap<Settings, Promise<CryptoKey>>();
-
-function keyOf(settings: Settings): Promise<CryptoKey> {
-  let key = keys.get(settings);
-  if (key === undefined) {
-    key = crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(settings.JWT_SECRET),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    );
-    keys.set(settings, key);
-  }
-  return key;
-}
+const keyOf = onePer(
+  (settings: Settings): Promise<CryptoKey> =>
+    crypto.subtle.importKey('raw', new TextEncoder().encode(settings.JWT_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]),
+);
 
 export interface IssuedToken {
   token: string;

@@ -93,17 +93,6 @@ export async function exchangeCode(config: QQConfig, code: string): Promise<QQTo
   return tokensFrom(body);
 }
 
-export async function refreshTokens(config: QQConfig, refreshToken: string): Promise<QQTokens> {
-  const body = await call(config, TOKEN_PATH, {
-    grant_type: 'refresh_token',
-    client_id: config.appId,
-    client_secret: config.appKey,
-    refresh_token: refreshToken,
-    fmt: 'json',
-  });
-  return tokensFrom(body);
-}
-
 /** Asks QQ whose token this is. With `unionid`, QQ adds the unionid if the app may have it. */
 export async function getIdentity(config: QQConfig, accessToken: string, unionid: boolean): Promise<QQIdentity> {
   const params: Record<string, string> = { access_token: accessToken, fmt: 'json' };
@@ -181,8 +170,8 @@ function errorFor(code: number, description: string): QQError {
   if (PERMISSION_ERRORS.has(code)) return new QQError('no_permission', code, description);
   const config = CONFIG_ERRORS[code];
   if (config !== undefined) return new QQError('config', code, config);
-  // get_user_info's "please log in" and other token refusals on the profile API.
-  if (code === 1002 || code === 100013) return new QQError('token_invalid', code, description);
+  // get_user_info's "please log in".
+  if (code === 1002) return new QQError('token_invalid', code, description);
   return new QQError('unavailable', code, description);
 }
 

@@ -1,0 +1,12 @@
+/** `make(key)`, computed once per key object and kept as long as the key lives. */
+export function onePer<K extends object, V>(make: (key: K) => V): (key: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = make(key);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
