@@ -145,7 +145,7 @@ async function main() {
     console.log('building: wrangler deploy --dry-run (worker, fake QQ)…');
     [workerBuild, fakeBuild] = await Promise.all([
       buildBundle(ROOT, { outdir: workerOut, outfile: uploadForm, metafile }),
-      buildBundle(ROOT, { outdir: fakeOut, config: 'fake-qq/wrangler.toml' }),
+      buildBundle(ROOT, { outdir: fakeOut, config: 'fakes/wrangler.toml' }),
     ]);
     console.log(`  worker: ${workerBuild.wrangler_total_upload} in ${workerBuild.build_ms} ms; [build] step: ${workerBuild.custom_build_ran ? workerBuild.custom_build_output || 'ran' : 'not run'}`);
   }
@@ -159,7 +159,7 @@ async function main() {
 
   // ------------------------------------------------------------------ the three runtimes
   const workerToml = readWranglerToml(path.join(ROOT, 'wrangler.toml'));
-  const fakeToml = readWranglerToml(path.join(ROOT, 'fake-qq/wrangler.toml'));
+  const fakeToml = readWranglerToml(path.join(ROOT, 'fakes/wrangler.toml'));
 
   const fake = await startInstance('fake QQ + SMS hook', [
     {

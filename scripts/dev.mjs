@@ -10,7 +10,7 @@ if (!existsSync('.dev.vars')) {
 }
 
 const services = [
-  { name: 'fake-qq', args: ['wrangler', 'dev', '-c', 'fake-qq/wrangler.toml', '--port', '8788', '--inspector-port', '9239'] },
+  { name: 'fake-qq', args: ['wrangler', 'dev', '-c', 'fakes/wrangler.toml', '--port', '8788', '--inspector-port', '9239'] },
   { name: 'worker', args: ['wrangler', 'dev', '--port', '8787', '--inspector-port', '9229', ...process.argv.slice(2)] },
 ];
 

@@ -6,7 +6,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
-import { createFakeQQ, type FakeQQ, type FakeQQOptions } from '../fake-qq/app';
+import { createFakeQQ, type FakeQQ, type FakeQQOptions } from '../fakes/app';
 import { createApp } from '../src/app';
 import { hmacSha256, toHex } from '../src/crypto';
 import type { Deps } from '../src/deps';

@@ -45,7 +45,7 @@ export async function startSystem({ logFile }) {
 
   try {
     children.push(
-      serve('fake-qq', ['-c', 'fake-qq/wrangler.toml', '--port', String(qqPort), '--inspector-port', String(qqInspector), '--persist-to', state], log),
+      serve('fake-qq', ['-c', 'fakes/wrangler.toml', '--port', String(qqPort), '--inspector-port', String(qqInspector), '--persist-to', state], log),
       serve('worker', ['--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', state, '--env-file', envFile], log),
     );
     await Promise.all([waitFor(`${workerUrl}/healthz`, children), waitFor(`${qqUrl}/__fake/users`, children)]);

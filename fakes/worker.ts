@@ -1,4 +1,4 @@
-// `wrangler dev -c fake-qq/wrangler.toml`: one fake QQ per isolate, state kept in memory.
+// `wrangler dev -c fakes/wrangler.toml`: one fake QQ per isolate, state kept in memory.
 import { createFakeQQ, type FakeQQ, type FakeQQOptions } from './app';
 
 interface Env {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createFakeQQ, DEFAULT_APP_ID, DEFAULT_APP_KEY, PRESET_USERS, type FakeQQ } from '../fake-qq/app';
+import { createFakeQQ, DEFAULT_APP_ID, DEFAULT_APP_KEY, PRESET_USERS, type FakeQQ } from '../fakes/app';
 
 const QQ = 'https://graph.qq.com';
 const REDIRECT = 'http://localhost:8787/login/qq/callback';
