@@ -1,5 +1,6 @@
 import type { Settings } from './settings';
 import type { Deps } from './deps';
+import type { EventNote } from './http/events';
 
 /** Bindings and settings as the runtime hands them over (see wrangler.toml and .dev.vars). */
 export interface Env {
@@ -12,9 +13,9 @@ export interface AppVariables {
   settings: Settings;
   deps: Deps;
   userId: number;
+  /** What the request's event line says (see http/events.ts). */
+  event?: EventNote;
 }
-
-export type Lang = 'zh' | 'en';
 
 export interface AppEnv {
   Bindings: Env;

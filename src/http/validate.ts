@@ -9,7 +9,7 @@ import { AppError, isFieldMessage, type FieldMessage } from '../errors';
  */
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) throw new AppError('invalid_request', fieldsOf(result.error.issues, result.data));
+    if (!result.success) throw new AppError('invalid_request', { fields: fieldsOf(result.error.issues, result.data) });
   });
 }
 

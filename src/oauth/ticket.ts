@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { randomToken, sha256 } from '../crypto';
-import { parseJson } from './state';
+import { parseJson } from '../json';
 
 const payloadSchema = z.object({
   appId: z.string(),
