@@ -36,7 +36,7 @@ async function account(): Promise<{ username: string; mobile: string }> {
 }
 
 describe('budget: QQ callback', () => {
-  it('returning user: 2 QQ calls (token, me), 1 D1 round trip, 0 PBKDF2, KV 1 get + 1 delete and no put', async () => {
+  it('returning user: 2 QQ calls (token, me), 1 D1 round trip, 0 PBKDF2, no KV', async () => {
     const h = harness();
     const { openid } = await h.signUp(freshMobile());
     const callback = await callbackFor(h, openid);
@@ -45,7 +45,7 @@ describe('budget: QQ callback', () => {
     expect(qqCalls).toEqual(['token', 'me']);
     expect(counts.d1).toBe(1);
     expect(counts.pbkdf2).toBe(0);
-    expect(counts.kv).toEqual({ get: 1, put: 0, delete: 1 });
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
   });
 
   it('returning user with a stale profile: still 1 D1 round trip before the answer; the refresh writes afterwards', async () => {
@@ -60,7 +60,7 @@ describe('budget: QQ callback', () => {
     expect(qqCalls.slice(0, 2)).toEqual(['token', 'me']);
     expect(counts.d1).toBe(1);
     expect(counts.pbkdf2).toBe(0);
-    expect(counts.kv).toEqual({ get: 1, put: 0, delete: 1 });
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
     const after = await h.measure(() => h.settle());
     expect(after.counts.d1).toBe(1);
     const row = await h.db.prepare('SELECT nickname FROM qq_bindings WHERE openid = ?').bind(openid).first<{ nickname: string }>();
@@ -76,7 +76,7 @@ describe('budget: QQ callback', () => {
     expect(qqCalls).toEqual(['token', 'me', 'userinfo']);
     expect(counts.d1).toBeLessThanOrEqual(1);
     expect(counts.pbkdf2).toBe(0);
-    expect(counts.kv).toEqual({ get: 1, put: 1, delete: 1 });
+    expect(counts.kv).toEqual({ get: 0, put: 1, delete: 0 });
   });
 });
 
@@ -205,12 +205,12 @@ describe('budget: other routes', () => {
     expect(qqCalls).toEqual([]);
   });
 
-  it('GET /oauth/qq/authorization: no D1, 1 KV put (the state), no QQ call', async () => {
+  it('GET /oauth/qq/authorization: no D1, no KV, no QQ call', async () => {
     const h = harness();
     const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/oauth/qq/authorization?next=/orders'));
     expect(result.status).toBe(200);
     expect(counts.d1).toBe(0);
-    expect(counts.kv).toEqual({ get: 0, put: 1, delete: 0 });
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
     expect(qqCalls).toEqual([]);
   });
 

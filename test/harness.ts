@@ -63,9 +63,11 @@ export class Browser {
   }
   keep(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
+      const [pair = '', ...attributes] = line.split(';');
       const i = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+      const name = pair.slice(0, i).trim();
+      if (attributes.some((a) => a.trim().toLowerCase() === 'max-age=0')) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(i + 1).trim());
     }
   }
 }
@@ -101,7 +103,7 @@ export function harness(options: HarnessOptions = {}) {
   async function call<T = Record<string, unknown>>(
     method: string,
     path: string,
-    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; browser?: Browser; token?: string } = {},
+    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; browser?: Browser; token?: string; https?: boolean } = {},
   ): Promise<Answer<T>> {
     const headers = new Headers(init.headers);
     if (init.json !== undefined) headers.set('content-type', 'application/json');
@@ -110,7 +112,7 @@ export function harness(options: HarnessOptions = {}) {
     const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
     const ctx = createExecutionContext();
     pending.push(ctx);
-    const response = await app.fetch(new Request(`http://localhost:8787${path}`, { method, headers, body }), bindings, ctx);
+    const response = await app.fetch(new Request(`${init.https ? 'https' : 'http'}://localhost:8787${path}`, { method, headers, body }), bindings, ctx);
     init.browser?.keep(response);
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };

@@ -69,7 +69,8 @@ const CONFIG_ERRORS: Record<number, string> = {
   110406: 'QQ app is not approved',
 };
 
-export function authorizationUrl(config: QQConfig, state: string): string {
+/** QQ's authorize page; `display: 'mobile'` asks for its mobile layout instead of the desktop QR code. */
+export function authorizationUrl(config: QQConfig, state: string, display?: 'mobile'): string {
   const params = new URLSearchParams({
     response_type: 'code',
     client_id: config.appId,
@@ -77,6 +78,7 @@ export function authorizationUrl(config: QQConfig, state: string): string {
     state,
     scope: 'get_user_info',
   });
+  if (display !== undefined) params.set('display', display);
   return `${config.apiBase}${AUTHORIZE_PATH}?${params}`;
 }
 
