@@ -1,6 +1,7 @@
 import type { Settings } from './settings';
 import type { Deps } from './deps';
 import type { EventNote } from './http/events';
+import type { RequestDb } from './db/client';
 
 /** Bindings and settings as the runtime hands them over (see wrangler.toml and .dev.vars). */
 export interface Env {
@@ -12,6 +13,8 @@ export interface Env {
 export interface AppVariables {
   settings: Settings;
   deps: Deps;
+  /** The request's D1 sessions (src/http/bookmark.ts). */
+  d1: RequestDb;
   userId: number;
   /** What the request's event line says (see http/events.ts). */
   event?: EventNote;

@@ -18,9 +18,19 @@ export const WEBHOOK_URL = TEST_SETTINGS.SMS_WEBHOOK_URL;
 export const REDIRECT_URI = TEST_SETTINGS.QQ_REDIRECT_URI;
 
 export interface Counts {
+  /** D1 round trips (a batch is one). */
   d1: number;
+  /** Each D1 round trip: where it ran (`binding` without a session, else the session's constraint or bookmark) and whether it wrote. */
+  d1Log: { on: string; kind: 'read' | 'write' }[];
+  /** `withSession` calls, with their constraint or bookmark. */
+  sessions: string[];
   kv: { get: number; put: number; delete: number };
   pbkdf2: number;
+}
+
+/** Counts with nothing counted yet. */
+export function noCounts(): Counts {
+  return { d1: 0, d1Log: [], sessions: [], kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
 }
 
 /** Receives the webhook SMS provider's POSTs, checking their signature like a real receiver. */
@@ -85,7 +95,7 @@ export function harness(options: HarnessOptions = {}) {
     ...options.qq,
   });
   const sms = new SmsOutbox();
-  const counts: Counts = { d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  const counts: Counts = noCounts();
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.origin === new URL(QQ_BASE).origin) return qq.fetch(input, init);
@@ -125,9 +135,7 @@ export function harness(options: HarnessOptions = {}) {
 
   /** Counts during `work` only. */
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
-    counts.d1 = 0;
-    counts.kv = { get: 0, put: 0, delete: 0 };
-    counts.pbkdf2 = 0;
+    Object.assign(counts, noCounts());
     qq.calls.clear();
     const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
       if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') counts.pbkdf2++;
@@ -198,16 +206,22 @@ export function freshMobile(): string {
   return `139${String(Date.now() % 100000).padStart(5, '0')}${String(mobileSeq).padStart(3, '0')}`;
 }
 
+/** D1 with every round trip counted and logged with its session, and every `withSession` call recorded. */
 function countingD1(db: D1Database, counts: Counts): D1Database {
   const real = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+  const sqlOf = new WeakMap<object, string>();
+  const note = (on: string, statements: string[]) => {
+    counts.d1++;
+    counts.d1Log.push({ on, kind: statements.some((q) => /^\s*(insert|update|delete|replace|create|drop|alter)\b/i.test(q)) ? 'write' : 'read' });
+  };
+  const wrapStatement = (stmt: D1PreparedStatement, query: string, on: string): D1PreparedStatement => {
     const wrapped = new Proxy(stmt, {
       get(target, prop) {
-        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
+        if (prop === 'bind') return (...values: unknown[]) => wrapStatement(target.bind(...values), query, on);
         if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
           const method = Reflect.get(target, prop);
           return (...args: unknown[]) => {
-            counts.d1++;
+            note(on, [query]);
             return Reflect.apply(method, target, args);
           };
         }
@@ -216,21 +230,31 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
       },
     });
     real.set(wrapped, stmt);
+    sqlOf.set(wrapped, query);
     return wrapped;
   };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql));
-      if (prop === 'batch') {
-        return (statements: D1PreparedStatement[]) => {
-          counts.d1++;
-          return target.batch(statements.map((s) => real.get(s) ?? s));
-        };
-      }
-      const value = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const wrap = <T extends D1Database | D1DatabaseSession>(target: T, on: string): T =>
+    new Proxy(target, {
+      get(t, prop) {
+        if (prop === 'prepare') return (query: string) => wrapStatement(t.prepare(query), query, on);
+        if (prop === 'batch') {
+          return (statements: D1PreparedStatement[]) => {
+            note(on, statements.map((s) => sqlOf.get(s) ?? ''));
+            return t.batch(statements.map((s) => real.get(s) ?? s));
+          };
+        }
+        if (prop === 'withSession' && 'withSession' in t) {
+          return (constraintOrBookmark?: string) => {
+            const label = constraintOrBookmark ?? 'first-unconstrained';
+            counts.sessions.push(label);
+            return wrap(t.withSession(constraintOrBookmark), label);
+          };
+        }
+        const value = Reflect.get(t, prop);
+        return typeof value === 'function' ? value.bind(t) : value;
+      },
+    });
+  return wrap(db, 'binding');
 }
 
 function countingKV(kv: KVNamespace, counts: Counts): KVNamespace {

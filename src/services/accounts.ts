@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { releaseAttempts } from '../auth/throttle';
 import type { Ctx } from '../context';
 import { qqBindings } from '../db/schema';
-import { accountByLoginQuery, findAccountById } from '../db/users';
+import { accountByLoginQuery, findAccountById, type Account } from '../db/users';
 import { AppError } from '../errors';
 import { attemptQueries, checkPassword, reservationsOf } from './passwords';
 import { loggedIn, maskMobileOrNull, publicUser, type LoggedIn, type PublicUser } from './session';
@@ -22,7 +22,7 @@ export interface Me {
 }
 
 export async function me(ctx: Ctx, userId: number): Promise<Me> {
-  const account = await findAccountById(ctx.db, userId);
+  const account = await accountNearby(ctx, userId);
   // A token for an account that no longer exists is no longer a login.
   if (account === null) throw new AppError('unauthorized');
   const { user, binding } = account;
@@ -33,6 +33,22 @@ export async function me(ctx: Ctx, userId: number): Promise<Me> {
         ? []
         : [{ provider: 'qq', nickname: binding.nickname, avatar: binding.avatar, bound_at: isoTime(binding.createdAt) }],
   };
+}
+
+/**
+ * The account as a read replica near the user knows it. A replica that does not know it
+ * yet (a client without the bookmark cookie, right after its bind), or that refuses the
+ * browser's bookmark, is not the last word: the primary is.
+ */
+async function accountNearby(ctx: Ctx, userId: number): Promise<Account | null> {
+  let account: Account | null;
+  try {
+    account = await findAccountById(ctx.d1, 'replica', userId);
+  } catch (err) {
+    if (ctx.d1.bookmark === null) throw err;
+    account = null;
+  }
+  return account ?? findAccountById(ctx.d1, 'primary', userId);
 }
 
 /** Removes the account's QQ binding; `not_found` when there is none. */

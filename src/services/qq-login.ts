@@ -88,7 +88,9 @@ export async function finishAppLogin(ctx: Ctx, accessToken: string): Promise<Log
 }
 
 async function finishLogin(ctx: Ctx, tokens: QQTokens, identity: QQIdentity, next: string | null): Promise<LoginOutcome> {
-  const account = await findAccountByOpenid(ctx.db, identity.openid);
+  // Read-only, so a read replica near the user may answer. Writes through the primary
+  // (binds) hand the browser a bookmark that anchors this read (src/db/client.ts).
+  const account = await findAccountByOpenid(ctx.d1, 'replica', identity.openid);
   if (account !== null) {
     // Accounts kept inactive (say, from a Django shop) cannot log in, through QQ either.
     if (!account.user.isActive) throw new AppError('invalid_credentials');
