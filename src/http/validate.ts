@@ -1,19 +1,25 @@
-import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
-import type { core } from 'zod/mini';
+import { validator } from 'hono/validator';
+import type * as z from 'zod/mini';
 import { AppError, isFieldMessage, type FieldMessage } from '../errors';
 
 /**
- * zValidator whose failures become `invalid_request` with one message per bad field,
- * from the shared dictionary (never zod's English text).
+ * Validates a request part with the schema `build` returns, built on the route's first
+ * request (an isolate builds only the schemas of the routes it serves, none at startup).
+ * A failure is `invalid_request` with one message per bad field, from the shared
+ * dictionary (never zod's English text).
  */
-export function validate<T extends core.$ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-  return zValidator(target, schema, (result) => {
-    if (!result.success) throw new AppError('invalid_request', { fields: fieldsOf(result.error.issues, result.data) });
+export function validate<T extends z.ZodMiniType, Target extends keyof ValidationTargets>(target: Target, build: () => T) {
+  let schema: T | null = null;
+  return validator(target, (value): z.output<T> => {
+    schema ??= build();
+    const result = schema.safeParse(value);
+    if (!result.success) throw new AppError('invalid_request', { fields: fieldsOf(result.error.issues, value) });
+    return result.data;
   });
 }
 
-function fieldsOf(issues: readonly core.$ZodIssue[], input: unknown): Record<string, FieldMessage> {
+function fieldsOf(issues: readonly z.core.$ZodIssue[], input: unknown): Record<string, FieldMessage> {
   const given = typeof input === 'object' && input !== null ? input : {};
   const fields: Record<string, FieldMessage> = {};
   for (const issue of issues) {

@@ -19,7 +19,7 @@ bind.post(
   '/',
   authEvent('bind'),
   jsonBody,
-  validate('json', z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password })),
+  validate('json', () => z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password })),
   async (c) => {
     const b = c.req.valid('json');
     noteEvent(c, { mobile: b.mobile });
@@ -27,7 +27,7 @@ bind.post(
   },
 );
 
-bind.post('/account', authEvent('bind_account'), jsonBody, validate('json', z.object({ bind_ticket: bindTicket, username: login, password })), async (c) => {
+bind.post('/account', authEvent('bind_account'), jsonBody, validate('json', () => z.object({ bind_ticket: bindTicket, username: login, password })), async (c) => {
   const b = c.req.valid('json');
   return answer(c, await bindToAccount(ctxOf(c), { bindTicket: b.bind_ticket, username: b.username, password: b.password }));
 });
@@ -36,7 +36,7 @@ bind.post(
   '/register',
   authEvent('bind_register'),
   jsonBody,
-  validate('json', z.object({ bind_ticket: bindTicket, nickname, mobile, sms_code: smsCode, password })),
+  validate('json', () => z.object({ bind_ticket: bindTicket, nickname, mobile, sms_code: smsCode, password })),
   async (c) => {
     const b = c.req.valid('json');
     noteEvent(c, { mobile: b.mobile });

@@ -16,7 +16,7 @@ export const oauth = new Hono<AppEnv>();
 oauth.get(
   '/authorization',
   authEvent('authorization'),
-  validate('query', z.object({ next: z.optional(z.string()), display: z.optional(z.string()) })),
+  validate('query', () => z.object({ next: z.optional(z.string()), display: z.optional(z.string()) })),
   async (c) => {
     const query = c.req.valid('query');
     if (query.display !== undefined && query.display !== 'mobile') throw new AppError('invalid_request', { fields: { display: 'invalid' } });
@@ -48,7 +48,7 @@ oauth.post(
   '/app-login',
   authEvent('app_login'),
   jsonBody,
-  validate('json', z.object({ access_token: z.string().check(z.regex(/^[\w.~+/=-]{8,512}$/)) })),
+  validate('json', () => z.object({ access_token: z.string().check(z.regex(/^[\w.~+/=-]{8,512}$/)) })),
   async (c) => {
     const outcome = await finishAppLogin(ctxOf(c), c.req.valid('json').access_token);
     noteLogin(c, outcome);

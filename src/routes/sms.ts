@@ -10,7 +10,7 @@ import { sendSmsCode } from '../services/sms';
 
 export const sms = new Hono<AppEnv>();
 
-sms.post('/codes', authEvent('sms_send'), jsonBody, validate('json', z.object({ mobile })), async (c) => {
+sms.post('/codes', authEvent('sms_send'), jsonBody, validate('json', () => z.object({ mobile })), async (c) => {
   const { mobile } = c.req.valid('json');
   noteEvent(c, { mobile });
   const sent = await sendSmsCode(ctxOf(c), mobile);

@@ -11,7 +11,7 @@ import { me, passwordLogin, unbindQQ } from '../services/accounts';
 
 export const usersRoutes = new Hono<AppEnv>();
 
-usersRoutes.post('/login', authEvent('password_login'), jsonBody, validate('json', z.object({ username: login, password })), async (c) => {
+usersRoutes.post('/login', authEvent('password_login'), jsonBody, validate('json', () => z.object({ username: login, password })), async (c) => {
   const { username, password } = c.req.valid('json');
   const answer = await passwordLogin(ctxOf(c), username, password);
   noteLogin(c, answer);
