@@ -3,7 +3,7 @@
 // → bind), and the helpers that make single-use request data (states, QQ codes, tickets).
 import path from 'node:path';
 import { call, cookieFrom } from './client.mjs';
-import { applyMigrations, copyAccounts, insertFiller } from './services.mjs';
+import { applyMigrations, copyAccounts, insertFiller } from './d1.mjs';
 
 /** @import { Capture, Headers } from './types.ts' */
 /** @import { Runtimes } from './runtimes.mjs' */
