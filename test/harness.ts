@@ -6,7 +6,9 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
-import { createFakeQQ, type FakeQQ, type FakeQQOptions } from '../fakes/app';
+import { createFakes } from '../fakes/app';
+import type { FakeQQ } from '../fakes/qq/app';
+import type { FakeQQOptions } from '../fakes/qq/state';
 import { createApp } from '../src/app';
 import { hmacSha256, toHex } from '../src/crypto';
 import type { Deps } from '../src/deps';
@@ -79,17 +81,15 @@ export interface HarnessOptions {
 }
 
 export function harness(options: HarnessOptions = {}) {
-  const qq: FakeQQ = createFakeQQ({
-    appId: TEST_SETTINGS.QQ_APP_ID,
-    appKey: TEST_SETTINGS.QQ_APP_KEY,
-    ...options.qq,
-  });
+  const fakes = createFakes({ qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq } });
+  const qq: FakeQQ = fakes.qq;
   const sms = new SmsOutbox();
   const counts: Counts = { d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.origin === new URL(QQ_BASE).origin) return qq.fetch(input, init);
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
+    const fake = fakes.byHost(url);
+    if (fake !== null) return fake.fetch(input, init);
     throw new TypeError(`unexpected outbound fetch to ${url.origin}`);
   };
   const app = createApp({ fetch: outbound, timeoutMs: 200, ...options.deps });
