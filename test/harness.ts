@@ -13,6 +13,8 @@ import { createApp } from '../src/app';
 import { hmacSha256, toHex } from '../src/crypto';
 import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/auth/password';
+import { errorBody, type ErrorBody, type ErrorCode, type FieldMessage } from '../src/errors';
+import type { Lang } from '../src/lang';
 import { TEST_SETTINGS } from './settings';
 
 export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
@@ -125,18 +127,10 @@ export function harness(options: HarnessOptions = {}) {
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
     counts.d1 = 0;
     counts.kv = { get: 0, put: 0, delete: 0 };
-    counts.pbkdf2 = 0;
     qq.calls.clear();
-    const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
-      if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') counts.pbkdf2++;
-      return original(algorithm, key, length);
-    });
-    try {
-      const result = await work();
-      return { result, counts: structuredClone(counts), qqCalls: qq.calls.map((c) => c.endpoint) };
-    } finally {
-      spy.mockRestore();
-    }
+    const { result, pbkdf2 } = await countPbkdf2(work);
+    counts.pbkdf2 = pbkdf2;
+    return { result, counts: structuredClone(counts), qqCalls: qq.calls.map((c) => c.endpoint) };
   }
 
   /** The QQ redirect: authorization, the user picks `openid` at QQ, the callback. */
@@ -187,7 +181,26 @@ export async function addAccount(account: { username: string; password: string; 
   return row.id;
 }
 
+/** The error body the worker answers for `code`, built from src/errors.ts (never restated). */
+export function expectedError(code: ErrorCode, lang: Lang = 'zh', fields?: Record<string, FieldMessage>): ErrorBody {
+  return errorBody(code, lang, fields);
+}
+
 const original = crypto.subtle.deriveBits.bind(crypto.subtle);
+
+/** Runs `work`, counting the PBKDF2 derivations it makes (the one spy on deriveBits). */
+export async function countPbkdf2<T>(work: () => Promise<T>): Promise<{ result: T; pbkdf2: number }> {
+  let pbkdf2 = 0;
+  const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
+    if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') pbkdf2++;
+    return original(algorithm, key, length);
+  });
+  try {
+    return { result: await work(), pbkdf2 };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 let mobileSeq = 0;
 /** A mobile number no other test in this file uses. */

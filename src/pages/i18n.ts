@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv, Lang } from '../env';
-import { preferredLang } from '../errors';
+import type { AppEnv } from '../env';
+import type { Lang } from '../lang';
+import { preferredLang } from '../lang';
 
 /** Every text the hosted pages show, Chinese first; `{name}` marks a value filled in later. */
 const zh = {

@@ -1,5 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
-import type { Lang } from '../env';
+import type { Lang } from '../lang';
 import { assetUrl } from './assets';
 import { BrandMark } from './components';
 import type { Texts } from './i18n';

@@ -1,6 +1,7 @@
 import { issueToken } from '../auth/jwt';
 import type { Ctx } from '../context';
 import type { User } from '../db/schema';
+import { maskMobile } from '../log';
 
 export interface PublicUser {
   id: number;
@@ -31,6 +32,6 @@ export async function loggedIn(ctx: Ctx, user: User, next?: string | null): Prom
 }
 
 /** `138****8000` */
-export function maskMobile(mobile: string | null): string | null {
-  return mobile === null ? null : `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
+export function maskMobileOrNull(mobile: string | null): string | null {
+  return mobile === null ? null : maskMobile(mobile);
 }
