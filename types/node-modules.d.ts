@@ -3,11 +3,17 @@
 // autocannon are typed `any` here (the tools' own code stays fully checked). With
 // @types/node (22.x) and @types/autocannon installed, delete this file.
 declare module 'node:assert/strict';
-declare module 'node:child_process';
+declare module 'node:child_process' {
+  export const execFileSync: any, spawn: any, spawnSync: any;
+  export type ChildProcessByStdio<I, O, E> = any;
+}
 declare module 'node:fs';
 declare module 'node:net';
 declare module 'node:os';
 declare module 'node:path';
+declare module 'node:stream' {
+  export type Readable = any;
+}
 declare module 'node:test';
 declare module 'node:test/reporters';
 declare module 'node:url';

@@ -7,7 +7,7 @@ import path from 'node:path';
 
 /** @import { Build } from './types.ts' */
 
-/** @type {Set<{ pid: number }>} */
+/** @type {Set<{ pid?: number }>} */
 const children = new Set();
 
 /** Stops the commands `run` started that are still running (for an early exit). */
@@ -15,7 +15,7 @@ export function killChildren() {
   for (const child of children) {
     try {
       // Their own process group: npx → wrangler → esbuild/workerd all go.
-      process.kill(-child.pid, 'SIGTERM');
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     } catch {
       // already gone
     }

@@ -5,7 +5,7 @@
 import autocannon from 'autocannon';
 import { cpuMs, machineBusyMs, ownCpuMs } from './proc.mjs';
 
-/** @import { Capture, LoadResult, PoolItem, RequestTemplate, Sample } from './types.ts' */
+/** @import { Capture, LoadResult, PoolItem, RequestTemplate, ResponseHeaders, Sample } from './types.ts' */
 /** @typedef {{ stop(): void, on(event: string, listener: (...args: any[]) => void): void }} Run */
 
 const MAX_SAMPLES = 3;
@@ -50,7 +50,7 @@ export function load({ url, request, next, connections, duration, amount, pids, 
       return cpu;
     };
 
-    /** @type {RequestTemplate & { onResponse: Capture | ((status: number, body: string, context: unknown, headers: Record<string, string | string[]>) => void), setupRequest?: (req: RequestTemplate) => RequestTemplate }} */
+    /** @type {RequestTemplate & { onResponse: (status: number, body: string, context: unknown, headers?: ResponseHeaders) => void, setupRequest?: (req: any) => RequestTemplate }} */
     const template = {
       method: request.method,
       path: request.path,
@@ -93,7 +93,7 @@ export function load({ url, request, next, connections, duration, amount, pids, 
         sampleInt: 100,
         timeout: 30,
       },
-      (/** @type {Error | null} */ err, /** @type {{ totalCompletedRequests: number }} */ result) => {
+      (/** @type {Error | null} */ err, /** @type {{ totalCompletedRequests?: number }} */ result) => {
         const endedAt = exhaustedAt ?? performance.now();
         const cpuEnd = cpuAtEnd ?? snapshot();
         if (err) return reject(err);

@@ -59,7 +59,7 @@ export function cpuMs(pid) {
 /** CPU time the whole machine spent busy (all cores, all processes) since boot, in ms: /proc/stat. */
 export function machineBusyMs() {
   /** @type {string} */
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   // cpu  user nice system idle iowait irq softirq steal …
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
   return ((user + nice + system + irq + softirq + (steal || 0)) * 1000) / CLK_TCK;

@@ -14,8 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
  */
 export async function inspect(instance, isolateId) {
   const base = (await instance.mf.getInspectorURL()).href.replace(/^ws/, 'http');
-  /** @type {{ id: string, webSocketDebuggerUrl: string }[]} */
-  const targets = await (await fetch(new URL('/json', base))).json();
+  const targets = /** @type {{ id: string, webSocketDebuggerUrl: string }[]} */ (await (await fetch(new URL('/json', base))).json());
   const target = targets.find((t) => t.id === isolateId);
   if (!target) throw new Error(`no inspector target ${isolateId}; have ${targets.map((t) => t.id).join(', ')}`);
   const ws = new WebSocket(target.webSocketDebuggerUrl);

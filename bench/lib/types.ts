@@ -52,13 +52,14 @@ export type Headers = Record<string, string>;
 
 /** A request as autocannon sends it, or the part a pooled item replaces. */
 export interface RequestTemplate {
-  method: string;
+  method: 'GET' | 'POST';
   path: string;
   headers?: Headers;
   body?: string;
 }
 export type PoolItem = Partial<Omit<RequestTemplate, 'method'>>;
-export type Capture = (status: number, body: string, headers: Record<string, string | string[]>) => void;
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+export type Capture = (status: number, body: string, headers?: ResponseHeaders) => void;
 
 export type Target = 'worker' | 'floor';
 export type Kind = 'worker' | 'floor' | 'reference';
@@ -102,7 +103,7 @@ export interface LoadResult {
   other_load_cores: number;
   samples: Sample[];
   pool_exhausted: boolean;
-  autocannon_completed: number;
+  autocannon_completed: number | undefined;
 }
 
 /** One measured route, as printed and charted. */

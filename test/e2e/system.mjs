@@ -12,6 +12,7 @@ const READY_TIMEOUT_MS = 120_000;
 /**
  * A `wrangler dev` child process, with what `serve` adds to it.
  * @typedef {{ pid: number, exitCode: number | null, signalCode: string | null, name: string, errors: string[], exited: Promise<unknown> }} Served
+ * @typedef {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable>} Piped
  */
 
 /**
@@ -80,11 +81,11 @@ function withSettings(text, settings) {
  */
 function serve(name, args, log) {
   // detached: its own process group, so npx, wrangler and workerd all stop together.
-  const child = spawn('npx', ['wrangler', 'dev', ...args], {
+  const child = /** @type {Served & Piped} */ (spawn('npx', ['wrangler', 'dev', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
     env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
-  });
+  }));
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
     stream.setEncoding('utf8');
