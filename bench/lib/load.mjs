@@ -93,7 +93,7 @@ export function load({ url, request, next, connections, duration, amount, pids, 
         sampleInt: 100,
         timeout: 30,
       },
-      (/** @type {Error | null} */ err, /** @type {{ totalCompletedRequests?: number }} */ result) => {
+      (/** @type {Error | null} */ err, /** @type {object} */ result) => {
         const endedAt = exhaustedAt ?? performance.now();
         const cpuEnd = cpuAtEnd ?? snapshot();
         if (err) return reject(err);
@@ -133,7 +133,7 @@ export function load({ url, request, next, connections, duration, amount, pids, 
           other_load_cores: round(otherCores, 2),
           samples,
           pool_exhausted: exhaustedAt !== null,
-          autocannon_completed: result.totalCompletedRequests,
+          autocannon_completed: 'totalCompletedRequests' in result ? Number(result.totalCompletedRequests) : undefined,
         });
       },
     );
