@@ -58,21 +58,20 @@ export type AttemptKeys = Record<Exclude<Role, 'client'>, string> & { client: st
  * it is answered exactly like guessing at an account. Pairs are `<client> <account>`
  * (client keys hold no space), `-` standing for an unknown client.
  */
-function keyParts(client: string | null): [Role, string, 'account' | null][] {
-  const parts: [Role, string, 'account' | null][] = [
-    ['pair', `${RULES.pair.prefix}${client ?? '-'} `, 'account'],
-    ['account', RULES.account.prefix, 'account'],
-    ['accountHour', RULES.accountHour.prefix, 'account'],
+function keyParts(client: string | null): { role: Role; prefix: string; perAccount: boolean }[] {
+  const parts = [
+    { role: 'pair' as const, prefix: `${RULES.pair.prefix}${client ?? '-'} `, perAccount: true },
+    { role: 'account' as const, prefix: RULES.account.prefix, perAccount: true },
+    { role: 'accountHour' as const, prefix: RULES.accountHour.prefix, perAccount: true },
   ];
-  if (client !== null) parts.push(['client', `${RULES.client.prefix}${client}`, null]);
-  return parts;
+  return client === null ? parts : [...parts, { role: 'client', prefix: `${RULES.client.prefix}${client}`, perAccount: false }];
 }
 
 /** The keys of a guess at `target`, once its account (if any) is known. */
 export function attemptKeys(target: Target, user: { id: number } | null, client: string | null): AttemptKeys {
   const account = 'userId' in target ? `u${target.userId}` : user !== null ? `u${user.id}` : `n:${nameOf(target)}`;
   const keys: AttemptKeys = { pair: '', account: '', accountHour: '', client: null };
-  for (const [role, prefix, suffix] of keyParts(client)) keys[role] = suffix === null ? prefix : prefix + account;
+  for (const { role, prefix, perAccount } of keyParts(client)) keys[role] = perAccount ? prefix + account : prefix;
   return keys;
 }
 
@@ -86,7 +85,7 @@ function keysSql(target: Target, client: string | null): SQL[] {
     'userId' in target
       ? sql`${`u${target.userId}`}`
       : sql`COALESCE('u' || ${'login' in target ? accountIdByLogin(target.login) : accountIdByMobile(target.mobile)}, ${`n:${nameOf(target)}`})`;
-  return keyParts(client).map(([, prefix, suffix]) => (suffix === null ? sql`${prefix}` : sql`(${prefix} || ${account})`));
+  return keyParts(client).map(({ prefix, perAccount }) => (perAccount ? sql`(${prefix} || ${account})` : sql`${prefix}`));
 }
 
 function keyList(keys: AttemptKeys): [Role, string][] {

@@ -8,7 +8,8 @@ export function clientKey(ip: string | null): string | null {
   const value = ip.trim().toLowerCase();
   if (IPV4.test(value)) return value;
   const groups = ipv6Groups(value);
-  if (groups === null) return `raw:${value.slice(0, 64)}`;
+  // Not an address (local development only): kept apart, without spaces, bounded.
+  if (groups === null) return `raw:${value.slice(0, 64).replace(/\s/g, '_')}`;
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     const [hi = 0, lo = 0] = groups.slice(6);
     return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
