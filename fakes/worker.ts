@@ -1,5 +1,6 @@
 // `wrangler dev -c fakes/wrangler.toml`: one fake QQ per isolate, state kept in memory.
 import { createFakeQQ, type FakeQQ, type FakeQQOptions } from './app';
+import { createProviderFakes, serveByPrefix, type ProviderFakes } from './providers';
 
 interface Env {
   FAKE_QQ_APP_ID?: string;
@@ -16,10 +17,14 @@ function optionsFrom(env: Env): FakeQQOptions {
 }
 
 let fake: FakeQQ | undefined;
+let providers: ProviderFakes | undefined;
 
 export default {
   fetch(request, env) {
     fake ??= createFakeQQ(optionsFrom(env));
-    return fake.fetch(request);
+    // The SMS gateways and the captcha service under their prefixes (/sms/tencent...), QQ at the root.
+    const log = (line: string): void => console.log(line);
+    providers ??= createProviderFakes({ tencentSms: { log }, aliyunSms: { log }, yuntongxun: { log } });
+    return serveByPrefix(providers.mounts, request) ?? fake.fetch(request);
   },
 } satisfies ExportedHandler<Env>;

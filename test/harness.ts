@@ -7,6 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import { createFakeQQ, type FakeQQ, type FakeQQOptions } from '../fakes/app';
+import { createProviderFakes, type ProviderFakesOptions } from '../fakes/providers';
 import { createApp } from '../src/app';
 import { hmacSha256, toHex } from '../src/crypto';
 import type { Deps } from '../src/deps';
@@ -73,6 +74,8 @@ export class Browser {
 export interface HarnessOptions {
   settings?: Record<string, string | undefined>;
   qq?: FakeQQOptions;
+  /** The fake SMS gateways and captcha service (reached at the hosts fakes/providers.ts names). */
+  providers?: ProviderFakesOptions;
   deps?: Partial<Deps>;
 }
 
@@ -83,11 +86,14 @@ export function harness(options: HarnessOptions = {}) {
     ...options.qq,
   });
   const sms = new SmsOutbox();
+  const providers = createProviderFakes(options.providers);
   const counts: Counts = { d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.origin === new URL(QQ_BASE).origin) return qq.fetch(input, init);
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
+    const provider = providers.mounts.find((mount) => mount.host === url.host);
+    if (provider !== undefined) return provider.service.fetch(input, init);
     throw new TypeError(`unexpected outbound fetch to ${url.origin}`);
   };
   const app = createApp({ fetch: outbound, timeoutMs: 200, ...options.deps });
@@ -172,7 +178,7 @@ export function harness(options: HarnessOptions = {}) {
     return { openid: user.openid, token: bound.body.token, userId: bound.body.user.id, password };
   }
 
-  return { qq, sms, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
+  return { qq, sms, providers, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
 }
 
 /**
