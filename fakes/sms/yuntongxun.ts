@@ -136,12 +136,15 @@ export function createFakeYuntongxun(options: FakeYuntongxunOptions = {}): FakeY
     if (fake.mode === 'hang') return hang(c.env.signal);
     if (fake.mode === 'garbage') return c.html(GARBAGE_HTML);
     const json = (c.req.header('accept') ?? '').includes('application/json');
-    const status = (code: string, msg: string): Response =>
-      json
-        ? c.json({ statusCode: code, statusMsg: msg })
-        : c.body(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Response><statusCode>${code}</statusCode><statusMsg>${msg}</statusMsg></Response>`, 200, {
-            'content-type': 'application/xml;charset=utf-8',
-          });
+    const answer = (statusCode: string, more: Record<string, string | Record<string, string>>): Response => {
+      if (json) return c.json({ statusCode, ...more });
+      const xml = Object.entries(more)
+        .map(([k, v]) => `<${k}>${typeof v === 'string' ? v : Object.entries(v).map(([ik, iv]) => `<${ik}>${iv}</${ik}>`).join('')}</${k}>`)
+        .join('');
+      const body = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Response><statusCode>${statusCode}</statusCode>${xml}</Response>`;
+      return c.body(body, 200, { 'content-type': 'application/xml;charset=utf-8' });
+    };
+    const status = (statusCode: string, statusMsg: string): Response => answer(statusCode, { statusMsg });
     if (fake.mode === 'fail') return status(...STATUS.system);
     const refused = authenticate(c.req.param('sid'), c.req.query('sig'), c.req.header('authorization') ?? null);
     if (refused !== null) return status(...refused);
@@ -150,7 +153,8 @@ export function createFakeYuntongxun(options: FakeYuntongxunOptions = {}): FakeY
     if (!('mobiles' in sent)) return status(...sent);
     for (const mobile of sent.mobiles) fake.outbox.deliver({ mobile, code: sent.datas[0] ?? '', params: sent.datas });
     const dateCreated = new Date(account.now() + 8 * 3600_000).toISOString().slice(0, 19).replace(/\D/g, '');
-    return c.json({ statusCode: '000000', templateSMS: { smsMessageSid: crypto.randomUUID().replaceAll('-', ''), dateCreated } });
+    const smsMessageSid = crypto.randomUUID().replaceAll('-', '');
+    return answer('000000', json ? { templateSMS: { smsMessageSid, dateCreated } } : { TemplateSMS: { dateCreated, smsMessageSid } });
   });
   fake.fetch = inProcess(app);
   return fake;
