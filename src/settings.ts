@@ -131,7 +131,7 @@ const schema = z
       if (s.SMS_PROVIDER === 'console') {
         ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'console is for development only' });
       }
-      for (const name of ['JWT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'QQ_APP_KEY', 'SMS_WEBHOOK_SECRET'] as const) {
+      for (const name of DEVELOPMENT_SECRET_SETTINGS) {
         const value = s[name];
         if (value !== undefined && DEVELOPMENT_SECRETS.has(value)) {
           ctx.addIssue({ code: 'custom', path: [name], message: 'the development value must not be used in production' });
@@ -142,13 +142,27 @@ const schema = z
 
 export type Settings = z.output<typeof schema>;
 
-/** The secrets shipped in .dev.vars.example; production refuses them. */
+/** The secrets shipped in .dev.vars.example (the fakes' accounts among them); production refuses them. */
 const DEVELOPMENT_SECRETS = new Set([
   'dev-only-jwt-secret-change-me-0123456789abcdef',
   'ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmc=',
   'fake-qq-app-key-0000000000000000',
   'dev-only-webhook-secret',
+  'fake-tencent-secret-key-000000000',
+  'fake-aliyun-access-key-secret-000',
+  'fake0000yuntongxun0000authtoken1',
+  'fake-captcha-app-secret-key-0000',
 ]);
+const DEVELOPMENT_SECRET_SETTINGS = [
+  'JWT_SECRET',
+  'TOKEN_ENCRYPTION_KEY',
+  'QQ_APP_KEY',
+  'SMS_WEBHOOK_SECRET',
+  'TENCENT_SECRET_KEY',
+  'ALIYUN_ACCESS_KEY_SECRET',
+  'YUNTONGXUN_AUTH_TOKEN',
+  'TENCENT_CAPTCHA_APP_SECRET_KEY',
+] as const;
 
 export class SettingsError extends Error {
   constructor(readonly names: string[]) {
