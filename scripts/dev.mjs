@@ -1,17 +1,31 @@
 // `npm run dev`: the whole system on this machine. Creates .dev.vars from the example when
 // missing, then runs the fake QQ (http://localhost:8788) and the worker
 // (http://localhost:8787; wrangler.toml's build step migrates local D1 first).
+// `SMS_PROVIDER=tencent|aliyun|yuntongxun npm run dev` sends codes through that provider's
+// fake (printed in the fake's log, listed at http://localhost:8788/sms/<name>/__fake/outbox).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
+import { DEV_CAPTCHA_VARS, DEV_PROVIDER_VARS } from './dev-providers.mjs';
 
 if (!existsSync('.dev.vars')) {
   copyFileSync('.dev.vars.example', '.dev.vars');
   console.log('[dev] created .dev.vars from .dev.vars.example');
 }
 
+const provider = process.env.SMS_PROVIDER;
+const providerVars = provider ? DEV_PROVIDER_VARS[provider] : undefined;
+if (provider && !providerVars && provider !== 'console' && provider !== 'webhook') {
+  console.error(`[dev] SMS_PROVIDER=${provider}: the fakes serve ${Object.keys(DEV_PROVIDER_VARS).join(', ')}`);
+  process.exit(1);
+}
+// CAPTCHA_PROVIDER=tencent: the fake Tencent Captcha (tickets from POST /captcha/tencent/__fake/tickets).
+const captchaVars = DEV_CAPTCHA_VARS[process.env.CAPTCHA_PROVIDER ?? ''] ?? {};
+const vars = { ...(providerVars ?? (provider ? { SMS_PROVIDER: provider } : {})), ...captchaVars };
+const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+
 const services = [
   { name: 'fake-qq', args: ['wrangler', 'dev', '-c', 'fakes/wrangler.toml', '--port', '8788', '--inspector-port', '9239'] },
-  { name: 'worker', args: ['wrangler', 'dev', '--port', '8787', '--inspector-port', '9229', ...process.argv.slice(2)] },
+  { name: 'worker', args: ['wrangler', 'dev', '--port', '8787', '--inspector-port', '9229', ...varArgs, ...process.argv.slice(2)] },
 ];
 
 const children = services.map(({ name, args }) => {
