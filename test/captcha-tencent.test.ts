@@ -9,7 +9,6 @@ import { createFakeTencentCaptcha } from '../fakes/captcha/tencent';
 import { CaptchaError, type CaptchaAnswer } from '../src/captcha/provider';
 import { tencentCaptcha } from '../src/captcha/tencent';
 import type { Deps } from '../src/deps';
-import type { Env } from '../src/env';
 import { settingsOf } from '../src/settings';
 import { TENCENT_CAPTCHA } from './providers';
 

@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { createFakeTencentCaptcha } from '../fakes/captcha/tencent';
 import { DEV_CAPTCHA_VARS, DEV_PROVIDER_VARS } from '../scripts/dev-providers.mjs';
 import { tencentCaptcha } from '../src/captcha/tencent';
-import type { Env } from '../src/env';
 import { settingsOf } from '../src/settings';
 import { freshMobile, harness } from './harness';
 

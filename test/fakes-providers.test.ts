@@ -11,7 +11,6 @@ import { createFakeTencentSms } from '../fakes/sms/tencent';
 import { createFakeYuntongxun } from '../fakes/sms/yuntongxun';
 import { tencentCaptcha } from '../src/captcha/tencent';
 import type { Deps } from '../src/deps';
-import type { Env } from '../src/env';
 import { settingsOf } from '../src/settings';
 import { aliyunProvider } from '../src/sms/aliyun';
 import { tencentProvider } from '../src/sms/tencent';

@@ -5,9 +5,8 @@
  * cost nothing, a hang keeps the window spent, and no log line holds a key or a code.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Outbox } from '../fakes/kit';
-import type { FakeMode } from '../fakes/kit';
-import { freshMobile, harness } from './harness';
+import type { FakeMode, Outbox } from '../fakes/kit';
+import { expectedError, freshMobile, harness } from './harness';
 import { ALIYUN_SMS, PROVIDER_SECRETS, TENCENT_SMS, YUNTONGXUN_SMS } from './providers';
 
 type H = ReturnType<typeof harness>;
@@ -17,8 +16,8 @@ interface Gateway {
   reset(): void;
 }
 
-const SMS_SEND_FAILED = { error: { code: 'sms_send_failed', message: '短信发送失败,请稍后重试' } };
-const SMS_TOO_FREQUENT = { error: { code: 'sms_too_frequent', message: '短信发送过于频繁,请稍后再试' } };
+const SMS_SEND_FAILED = expectedError('sms_send_failed');
+const SMS_TOO_FREQUENT = expectedError('sms_too_frequent');
 
 const PROVIDERS: { name: string; settings: Record<string, string>; gateway: (h: H) => Gateway; refusal: string; window: [number, number] }[] = [
   // window: a clock skew the gateway accepts, and one it refuses (minutes).
