@@ -2,20 +2,34 @@
 // missing, applies pending D1 migrations to the local database, then runs the fake QQ
 // (http://localhost:8788) and the worker (http://localhost:8787) in development mode.
 // Deploying never migrates: remote migrations are their own step (docs/operations.md).
+// `SMS_PROVIDER=tencent|aliyun|yuntongxun npm run dev` sends codes through that provider's
+// fake (printed in the fakes' log, listed at http://localhost:8788/sms/<name>/__fake/outbox).
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
+import { DEV_CAPTCHA_VARS, DEV_PROVIDER_VARS } from './dev-providers.mjs';
 
 if (!existsSync('.dev.vars')) {
   copyFileSync('.dev.vars.example', '.dev.vars');
   console.log('[dev] created .dev.vars from .dev.vars.example');
 }
 
+const provider = process.env.SMS_PROVIDER;
+const providerVars = provider ? DEV_PROVIDER_VARS[provider] : undefined;
+if (provider && !providerVars && provider !== 'console' && provider !== 'webhook') {
+  console.error(`[dev] SMS_PROVIDER=${provider}: the fakes serve ${Object.keys(DEV_PROVIDER_VARS).join(', ')}`);
+  process.exit(1);
+}
+// CAPTCHA_PROVIDER=tencent: the fake Tencent Captcha (tickets from POST /captcha/tencent/__fake/tickets).
+const captchaVars = DEV_CAPTCHA_VARS[process.env.CAPTCHA_PROVIDER ?? ''] ?? {};
+const vars = { ...(providerVars ?? (provider ? { SMS_PROVIDER: provider } : {})), ...captchaVars };
+const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+
 const migrated = spawnSync('node', ['scripts/migrate-local.mjs'], { stdio: 'inherit' });
 if (migrated.status !== 0) process.exit(migrated.status ?? 1);
 
 const services = [
   { name: 'fake-qq', args: ['wrangler', 'dev', '-c', 'fakes/wrangler.toml', '--port', '8788', '--inspector-port', '9239'] },
-  { name: 'worker', args: ['wrangler', 'dev', '--port', '8787', '--inspector-port', '9229', '--var', 'ENVIRONMENT:development', ...process.argv.slice(2)] },
+  { name: 'worker', args: ['wrangler', 'dev', '--port', '8787', '--inspector-port', '9229', '--var', 'ENVIRONMENT:development', ...varArgs, ...process.argv.slice(2)] },
 ];
 
 const children = services.map(({ name, args }) => {
