@@ -81,7 +81,10 @@ export interface HarnessOptions {
 }
 
 export function harness(options: HarnessOptions = {}) {
-  const fakes = createFakes({ qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq } });
+  const fakes = createFakes({
+    qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
+    turnstile: { now: options.deps?.now },
+  });
   const qq: FakeQQ = fakes.qq;
   const sms = new SmsOutbox();
   const counts: Counts = { d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
@@ -166,7 +169,7 @@ export function harness(options: HarnessOptions = {}) {
     return { openid: user.openid, token: bound.body.token, userId: bound.body.user.id, password };
   }
 
-  return { qq, sms, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
+  return { qq, turnstile: fakes.turnstile, sms, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
 }
 
 /**

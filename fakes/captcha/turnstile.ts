@@ -119,19 +119,9 @@ export function createFakeTurnstile(options: FakeTurnstileOptions = {}): FakeTur
 /** siteverify takes a form (what the worker sends) or JSON, as Cloudflare's does. */
 async function readParams(request: Request): Promise<URLSearchParams> {
   const type = request.headers.get('content-type') ?? '';
-  if (type.includes('application/json')) {
-    const body: unknown = await request.json().catch(() => null);
-    const out = new URLSearchParams();
-    if (typeof body === 'object' && body !== null) {
-      for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out.set(k, v);
-    }
-    return out;
-  }
-  if (type.includes('multipart/form-data')) {
-    const form = await request.formData();
-    const out = new URLSearchParams();
-    for (const [k, v] of form) if (typeof v === 'string') out.set(k, v);
-    return out;
-  }
-  return new URLSearchParams(await request.text());
+  const json = async (): Promise<[string, unknown][]> => Object.entries((await request.json().catch(() => null)) ?? {});
+  const form = async (): Promise<[string, unknown][]> =>
+    type.includes('form') ? [...(await request.formData())] : [...new URLSearchParams(await request.text())];
+  const entries = type.includes('application/json') ? await json() : await form();
+  return new URLSearchParams(entries.filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
