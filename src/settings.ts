@@ -131,7 +131,7 @@ const schema = z
       if (s.SMS_PROVIDER === 'console') {
         ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'console is for development only' });
       }
-      for (const name of ['JWT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'QQ_APP_KEY', 'SMS_WEBHOOK_SECRET'] as const) {
+      for (const name of ['JWT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'QQ_APP_KEY', 'SMS_WEBHOOK_SECRET', 'TURNSTILE_SECRET_KEY'] as const) {
         const value = s[name];
         if (value !== undefined && DEVELOPMENT_SECRETS.has(value)) {
           ctx.addIssue({ code: 'custom', path: [name], message: 'the development value must not be used in production' });
@@ -148,6 +148,7 @@ const DEVELOPMENT_SECRETS = new Set([
   'ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmc=',
   'fake-qq-app-key-0000000000000000',
   'dev-only-webhook-secret',
+  'dev-only-turnstile-secret',
 ]);
 
 export class SettingsError extends Error {
