@@ -74,7 +74,14 @@ export function createFakeTurnstile(options: FakeTurnstileOptions = {}): FakeTur
     });
   });
 
-  app.post('/__fake/tokens', (c) => c.json({ token: tickets.issue(siteKey, '0.').ticket }));
+  // `{ count }` asks for that many at once (the bench's pools): `{ tokens }`.
+  app.post('/__fake/tokens', async (c) => {
+    const body: unknown = await c.req.json().catch(() => null);
+    const count: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'count') : undefined;
+    if (count === undefined) return c.json({ token: fake.issueToken() });
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 50_000) return c.json({ error: 'count must be 1 to 50000' }, 400);
+    return c.json({ tokens: Array.from({ length: count }, () => fake.issueToken()) });
+  });
   app.post('/__fake/mode', async (c) => {
     const body: unknown = await c.req.json().catch(() => null);
     const wanted: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'mode') : undefined;
