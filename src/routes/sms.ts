@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { captchaFields } from '../captcha/check';
 import { ctxOf } from '../context';
 import type { AppEnv } from '../env';
