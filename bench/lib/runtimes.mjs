@@ -174,7 +174,14 @@ export async function startRuntimes(session, root, build, options) {
   const captchaWorkerDef = {
     ...workerDef,
     name: 'worker-captcha',
-    bindings: { ...settings, CAPTCHA_PROVIDER: 'turnstile', TURNSTILE_VERIFY_URL: `${qq}/captcha/turnstile/turnstile/v0/siteverify` },
+    bindings: {
+      ...settings,
+      CAPTCHA_PROVIDER: 'turnstile',
+      // The fake Turnstile's own keys (fakes/captcha/turnstile.ts).
+      TURNSTILE_SITE_KEY: '0xFAKE0000000000000000AA',
+      TURNSTILE_SECRET_KEY: 'dev-only-turnstile-secret',
+      TURNSTILE_VERIFY_URL: `${qq}/captcha/turnstile/turnstile/v0/siteverify`,
+    },
   };
   const floorDef = {
     name: 'floor',
