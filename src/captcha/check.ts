@@ -1,23 +1,16 @@
 /**
  * The captcha gate in front of paid and guessable actions (SMS sending, password routes
  * under attack). It reads and writes no storage, so a refused request costs nothing but
- * the call to the captcha service.
+ * the call to the captcha service. The request fields are `captchaFields` of
+ * src/http/auth.ts.
  */
-import * as z from 'zod/mini';
 import type { Ctx } from '../context';
 import { AppError } from '../errors';
 import { logWarning } from '../log';
 import { CaptchaError } from './provider';
 import { captchaVerifierFor } from './providers';
 
-/** The request fields that carry a captcha answer; spread into a route's body schema. */
-export const captchaFields = {
-  // Turnstile tokens are at most 2048 characters; Tencent tickets are shorter.
-  captcha_token: z.optional(z.string().check(z.maxLength(4096))),
-  captcha_randstr: z.optional(z.string().check(z.maxLength(128))),
-};
-
-export interface CaptchaInput {
+export interface CaptchaFields {
   captcha_token?: string | undefined;
   captcha_randstr?: string | undefined;
 }
@@ -27,10 +20,10 @@ export interface CaptchaInput {
  * throws `invalid_captcha` (missing or refused) or `captcha_unavailable` (no usable
  * answer from the service): captchas fail closed.
  */
-export async function requireCaptcha(ctx: Ctx, input: CaptchaInput): Promise<void> {
+export async function requireCaptcha(ctx: Ctx, fields: CaptchaFields): Promise<void> {
   if (ctx.settings.CAPTCHA_PROVIDER === 'none') return;
-  const token = input.captcha_token ?? '';
-  const randstr = input.captcha_randstr || undefined;
+  const token = fields.captcha_token ?? '';
+  const randstr = fields.captcha_randstr || undefined;
   // Tencent's ticket is only half the answer; without its randstr it cannot pass.
   if (token === '' || (ctx.settings.CAPTCHA_PROVIDER === 'tencent' && randstr === undefined)) throw new AppError('invalid_captcha');
   try {

@@ -1,56 +1,49 @@
 /**
- * What a per-client limit counts. An IPv4 address counts as itself; an IPv6 address by
- * its /64, since one customer's line gets a whole /64 and could otherwise rotate through
- * 2^64 addresses. An IPv4-mapped IPv6 address counts as its IPv4 address. Anything that
- * is not an address (Cloudflare never sends one) shares a single key, so odd values
- * cannot dodge a limit.
+ * The client a limit counts against: the `CF-Connecting-IP` address, with an IPv6 address
+ * reduced to its /64 (one customer line gets a whole /64, so its 2^64 addresses are one
+ * client). IPv4-mapped IPv6 addresses count as their IPv4 address.
  */
-export function clientKey(ip: string): string {
-  const address = ip.trim().toLowerCase();
-  const v4 = ipv4(address);
-  if (v4 !== null) return v4;
-  const groups = ipv6Groups(address);
-  if (groups === null) return 'unknown';
-  const mapped = groups.slice(0, 6).join(':') === '0:0:0:0:0:65535';
-  if (mapped) return [groups[6] ?? 0, groups[7] ?? 0].flatMap((g) => [g >> 8, g & 0xff]).join('.');
+export function clientKey(ip: string | null): string | null {
+  if (ip === null) return null;
+  const value = ip.trim().toLowerCase();
+  if (IPV4.test(value)) return value;
+  const groups = ipv6Groups(value);
+  // Not an address (local development only): kept apart, without spaces, bounded.
+  if (groups === null) return `raw:${value.slice(0, 64).replace(/\s/g, '_')}`;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const [hi = 0, lo = 0] = groups.slice(6);
+    return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
+  }
   return `${groups
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`;
 }
 
-/** Dotted quad in its canonical form, or null. */
-function ipv4(text: string): string | null {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
-  return parts.map(Number).join('.');
-}
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
-/** The eight 16-bit groups of an IPv6 address (`::`, a zone and a trailing IPv4 allowed), or null. */
-function ipv6Groups(text: string): number[] | null {
-  const address = text.replace(/%[\w.-]+$/, '');
-  const halves = address.split('::');
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a dotted tail read), or null. */
+function ipv6Groups(value: string): number[] | null {
+  const halves = value.split('::');
   if (halves.length > 2) return null;
-  const parse = (half: string | undefined): number[] | null => {
-    if (half === undefined || half === '') return [];
+  const parse = (part: string): number[] | null => {
+    if (part === '') return [];
     const out: number[] = [];
-    const parts = half.split(':');
-    for (const [i, part] of parts.entries()) {
-      if (i === parts.length - 1 && part.includes('.')) {
-        const v4 = ipv4(part);
-        if (v4 === null) return null;
-        const [a = 0, b = 0, c = 0, d = 0] = v4.split('.').map(Number);
+    const pieces = part.split(':');
+    for (const [i, piece] of pieces.entries()) {
+      if (i === pieces.length - 1 && IPV4.test(piece)) {
+        const [a = 0, b = 0, c = 0, d = 0] = piece.split('.').map(Number);
         out.push((a << 8) | b, (c << 8) | d);
-      } else if (/^[0-9a-f]{1,4}$/.test(part)) {
-        out.push(parseInt(part, 16));
+      } else if (/^[0-9a-f]{1,4}$/.test(piece)) {
+        out.push(parseInt(piece, 16));
       } else {
         return null;
       }
     }
     return out;
   };
-  const head = parse(halves[0]);
-  const tail = parse(halves[1]);
+  const head = parse(halves[0] ?? '');
+  const tail = halves.length === 2 ? parse(halves[1] ?? '') : [];
   if (head === null || tail === null) return null;
   if (halves.length === 1) return head.length === 8 ? head : null;
   const missing = 8 - head.length - tail.length;

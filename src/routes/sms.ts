@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { captchaFields } from '../captcha/check';
 import { ctxOf } from '../context';
 import type { AppEnv } from '../env';
 import { jsonBody } from '../http/body';
+import { captchaFields } from '../http/auth';
 import { authEvent, noteEvent } from '../http/events';
 import { mobile } from '../http/fields';
 import { validate } from '../http/validate';
