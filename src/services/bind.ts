@@ -15,7 +15,7 @@ import { spentBindTickets, users, type User } from '../db/schema';
 import { accountByLoginQuery, accountByMobileQuery, insertBindingQuery, takenQuery } from '../db/users';
 import { AppError, type ErrorCode } from '../errors';
 import { forgetTicket, readTicket, type Ticket } from '../oauth/ticket';
-import { checkCodeQuery, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
+import { checkCodeQueries, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
 import { attemptCountsQuery, checkPassword } from './passwords';
 import { loggedIn, type LoggedIn } from './session';
 
@@ -30,12 +30,12 @@ export async function bindByMobile(
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
   const target = { mobile: input.mobile };
-  const [checked, found, counts] = await ctx.db.batch([
-    checkCodeQuery(ctx.db, guess, ctx.now),
+  const [found, counts, ...checked] = await ctx.db.batch([
     accountByMobileQuery(ctx.db, input.mobile),
     attemptCountsQuery(ctx, target),
+    ...checkCodeQueries(ctx.db, ctx.settings, guess, ctx.now),
   ]);
-  codeVerdict(checked, ctx.settings);
+  codeVerdict(checked, ctx.settings, ctx.now);
   const account = found[0] ?? null;
   if (account === null) {
     const passwordHash = await hashPassword(input.password);
@@ -69,8 +69,8 @@ export async function registerAndBind(
 ): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
-  const [checked, taken] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), takenQuery(ctx.db, input.mobile, input.nickname)]);
-  codeVerdict(checked, ctx.settings);
+  const [taken, ...checked] = await ctx.db.batch([takenQuery(ctx.db, input.mobile, input.nickname), ...checkCodeQueries(ctx.db, ctx.settings, guess, ctx.now)]);
+  codeVerdict(checked, ctx.settings, ctx.now);
   // Known conflicts answer before the password is hashed; the unique indexes decide races.
   if (taken.some((t) => t.mobile)) throw new AppError('mobile_taken');
   if (taken.some((t) => t.nickname)) throw new AppError('nickname_taken');
