@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { fromBase64 } from './crypto';
 import { originOf } from './http/url';
 import { onePer } from './memo';
-import type { Env } from './env';
+import { productionIssues } from './production';
 
 // Schemas shared by several settings are built once: the whole schema is built at startup.
 const int = (min: number, max: number, fallback: number) =>
@@ -114,7 +114,7 @@ const fields = z
     TENCENT_CAPTCHA_SCRIPT_URL: url('https://turing.captcha.qcloud.com/TCaptcha.js'),
     BIND_TICKET_TTL_SECONDS: int(60, MAX_BIND_TICKET_TTL_SECONDS, 600),
     SITE_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), '账号中心'),
-    ENVIRONMENT: z._default(z.enum(['development', 'production']), 'development'),
+    ENVIRONMENT: z._default(z.enum(['development', 'production']), 'production'),
   })
   .check(
     z.superRefine((s, ctx) => {
@@ -123,15 +123,7 @@ const fields = z
         if (s[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'required by the chosen provider' });
       }
       if (s.ENVIRONMENT === 'production') {
-        if (s.SMS_PROVIDER === 'console') {
-          ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'console is for development only' });
-        }
-        for (const name of ['JWT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'QQ_APP_KEY', 'SMS_WEBHOOK_SECRET'] as const) {
-          const value = s[name];
-          if (value !== undefined && DEVELOPMENT_SECRETS.has(value)) {
-            ctx.addIssue({ code: 'custom', path: [name], message: 'the development value must not be used in production' });
-          }
-        }
+        for (const issue of productionIssues(s)) ctx.addIssue({ code: 'custom', path: [issue.name], message: issue.message });
       }
     }),
   );
@@ -140,14 +132,6 @@ const fields = z
 const schema = z.pipe(z.transform(withoutEmpty), fields);
 
 export type Settings = z.output<typeof schema>;
-
-/** The secrets shipped in .dev.vars.example; production refuses them. */
-const DEVELOPMENT_SECRETS = new Set([
-  'dev-only-jwt-secret-change-me-0123456789abcdef',
-  'ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmc=',
-  'fake-qq-app-key-0000000000000000',
-  'dev-only-webhook-secret',
-]);
 
 export class SettingsError extends Error {
   constructor(readonly names: string[]) {

@@ -6,11 +6,16 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
-import { createFakeQQ, type FakeQQ, type FakeQQOptions } from '../fakes/app';
+import { createFakes } from '../fakes/app';
+import type { ProviderFakesOptions } from '../fakes/providers';
+import type { FakeQQ } from '../fakes/qq/app';
+import type { FakeQQOptions } from '../fakes/qq/state';
 import { createApp } from '../src/app';
 import { hmacSha256, toHex } from '../src/crypto';
 import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/auth/password';
+import { errorBody, type ErrorBody, type ErrorCode, type FieldMessage } from '../src/errors';
+import type { Lang } from '../src/lang';
 import { TEST_SETTINGS } from './settings';
 
 export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
@@ -20,7 +25,9 @@ export const REDIRECT_URI = TEST_SETTINGS.QQ_REDIRECT_URI;
 export interface Counts {
   /** D1 round trips (a batch is one). */
   d1: number;
-  /** Each D1 round trip: where it ran (`binding` without a session, else the session's constraint or bookmark) and whether it wrote. */
+  /** D1 statements that may write (anything but a SELECT), batched ones included. */
+  d1Writes: number;
+  /** Each D1 round trip: where it ran (`binding` without a session, else the session's constraint or bookmark) and whether it may write. */
   d1Log: { on: string; kind: 'read' | 'write' }[];
   /** `withSession` calls, with their constraint or bookmark. */
   sessions: string[];
@@ -30,7 +37,7 @@ export interface Counts {
 
 /** Counts with nothing counted yet. */
 export function noCounts(): Counts {
-  return { d1: 0, d1Log: [], sessions: [], kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  return { d1: 0, d1Writes: 0, d1Log: [], sessions: [], kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
 }
 
 /** Receives the webhook SMS provider's POSTs, checking their signature like a real receiver. */
@@ -85,21 +92,26 @@ export class Browser {
 export interface HarnessOptions {
   settings?: Record<string, string | undefined>;
   qq?: FakeQQOptions;
+  /** The fake SMS gateways and captcha service (reached at the hosts fakes/providers.ts names). */
+  providers?: ProviderFakesOptions;
   deps?: Partial<Deps>;
 }
 
 export function harness(options: HarnessOptions = {}) {
-  const qq: FakeQQ = createFakeQQ({
-    appId: TEST_SETTINGS.QQ_APP_ID,
-    appKey: TEST_SETTINGS.QQ_APP_KEY,
-    ...options.qq,
+  const fakes = createFakes({
+    qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
+    providers: options.providers,
+    turnstile: { siteKey: TEST_SETTINGS.TURNSTILE_SITE_KEY, secret: TEST_SETTINGS.TURNSTILE_SECRET_KEY, now: options.deps?.now },
   });
+  const qq: FakeQQ = fakes.qq;
+  const providers = fakes.providers;
   const sms = new SmsOutbox();
   const counts: Counts = noCounts();
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.origin === new URL(QQ_BASE).origin) return qq.fetch(input, init);
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
+    const fake = fakes.byHost(url);
+    if (fake !== null) return fake.fetch(input, init);
     throw new TypeError(`unexpected outbound fetch to ${url.origin}`);
   };
   const app = createApp({ fetch: outbound, timeoutMs: 200, ...options.deps });
@@ -137,16 +149,9 @@ export function harness(options: HarnessOptions = {}) {
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
     Object.assign(counts, noCounts());
     qq.calls.clear();
-    const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
-      if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') counts.pbkdf2++;
-      return original(algorithm, key, length);
-    });
-    try {
-      const result = await work();
-      return { result, counts: structuredClone(counts), qqCalls: qq.calls.map((c) => c.endpoint) };
-    } finally {
-      spy.mockRestore();
-    }
+    const { result, pbkdf2 } = await countPbkdf2(work);
+    counts.pbkdf2 = pbkdf2;
+    return { result, counts: structuredClone(counts), qqCalls: qq.calls.map((c) => c.endpoint) };
   }
 
   /** The QQ redirect: authorization, the user picks `openid` at QQ, the callback. */
@@ -182,7 +187,24 @@ export function harness(options: HarnessOptions = {}) {
     return { openid: user.openid, token: bound.body.token, userId: bound.body.user.id, password };
   }
 
-  return { qq, sms, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
+  return {
+    qq,
+    providers,
+    turnstile: fakes.turnstile,
+    tencentWidget: fakes.tencentWidget,
+    sms,
+    counts,
+    env: bindings,
+    call,
+    settle,
+    measure,
+    qqLogin,
+    bindTicketFor,
+    smsCode,
+    signUp,
+    db: env.DB,
+    kv: env.KV,
+  };
 }
 
 /**
@@ -197,7 +219,26 @@ export async function addAccount(account: { username: string; password: string; 
   return row.id;
 }
 
+/** The error body the worker answers for `code`, built from src/errors.ts (never restated). */
+export function expectedError(code: ErrorCode, lang: Lang = 'zh', fields?: Record<string, FieldMessage>): ErrorBody {
+  return errorBody(code, lang, fields);
+}
+
 const original = crypto.subtle.deriveBits.bind(crypto.subtle);
+
+/** Runs `work`, counting the PBKDF2 derivations it makes (the one spy on deriveBits). */
+export async function countPbkdf2<T>(work: () => Promise<T>): Promise<{ result: T; pbkdf2: number }> {
+  let pbkdf2 = 0;
+  const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
+    if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') pbkdf2++;
+    return original(algorithm, key, length);
+  });
+  try {
+    return { result: await work(), pbkdf2 };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 let mobileSeq = 0;
 /** A mobile number no other test in this file uses. */
@@ -209,19 +250,20 @@ export function freshMobile(): string {
 /** D1 with every round trip counted and logged with its session, and every `withSession` call recorded. */
 function countingD1(db: D1Database, counts: Counts): D1Database {
   const real = new WeakMap<object, D1PreparedStatement>();
-  const sqlOf = new WeakMap<object, string>();
-  const note = (on: string, statements: string[]) => {
+  const writes = new WeakSet<object>();
+  const note = (on: string, written: number) => {
     counts.d1++;
-    counts.d1Log.push({ on, kind: statements.some((q) => /^\s*(insert|update|delete|replace|create|drop|alter)\b/i.test(q)) ? 'write' : 'read' });
+    counts.d1Writes += written;
+    counts.d1Log.push({ on, kind: written > 0 ? 'write' : 'read' });
   };
-  const wrapStatement = (stmt: D1PreparedStatement, query: string, on: string): D1PreparedStatement => {
+  const wrapStatement = (stmt: D1PreparedStatement, write: boolean, on: string): D1PreparedStatement => {
     const wrapped = new Proxy(stmt, {
       get(target, prop) {
-        if (prop === 'bind') return (...values: unknown[]) => wrapStatement(target.bind(...values), query, on);
+        if (prop === 'bind') return (...values: unknown[]) => wrapStatement(target.bind(...values), write, on);
         if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
           const method = Reflect.get(target, prop);
           return (...args: unknown[]) => {
-            note(on, [query]);
+            note(on, write ? 1 : 0);
             return Reflect.apply(method, target, args);
           };
         }
@@ -230,16 +272,16 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
       },
     });
     real.set(wrapped, stmt);
-    sqlOf.set(wrapped, query);
+    if (write) writes.add(wrapped);
     return wrapped;
   };
   const wrap = <T extends D1Database | D1DatabaseSession>(target: T, on: string): T =>
     new Proxy(target, {
       get(t, prop) {
-        if (prop === 'prepare') return (query: string) => wrapStatement(t.prepare(query), query, on);
+        if (prop === 'prepare') return (sql: string) => wrapStatement(t.prepare(sql), !/^\s*select\b/i.test(sql), on);
         if (prop === 'batch') {
           return (statements: D1PreparedStatement[]) => {
-            note(on, statements.map((s) => sqlOf.get(s) ?? ''));
+            note(on, statements.filter((s) => writes.has(s)).length);
             return t.batch(statements.map((s) => real.get(s) ?? s));
           };
         }

@@ -1,18 +1,18 @@
-import { eq } from 'drizzle-orm';
-import { releaseAttempts } from '../auth/throttle';
+import { and, eq } from 'drizzle-orm';
+import type { TokenClaims } from '../auth/jwt';
+import type { CaptchaFields } from '../captcha/check';
 import type { Ctx } from '../context';
-import { qqBindings } from '../db/schema';
-import { accountByLoginQuery, findAccountById, type Account } from '../db/users';
+import { qqBindings, users } from '../db/schema';
+import { accountByLoginQuery, findAccountById, revokeTokensQuery, tokenHolder, tokenStillValid, type Account } from '../db/users';
 import { AppError } from '../errors';
-import { attemptQueries, checkPassword, reservationsOf } from './passwords';
-import { loggedIn, maskMobileOrNull, publicUser, type LoggedIn, type PublicUser } from './session';
+import { attemptCountsQuery, checkPassword } from './passwords';
+import { currentUser, loggedIn, maskMobileOrNull, publicUser, type LoggedIn, type PublicUser } from './session';
 
-/** Username or mobile + password. */
-export async function passwordLogin(ctx: Ctx, login: string, password: string): Promise<LoggedIn> {
-  const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, login), ...attemptQueries(ctx, { login })]);
-  const reservations = reservationsOf(accountRows, clientRows);
-  const user = await checkPassword(ctx, reservations, found[0]?.user ?? null, password);
-  await releaseAttempts(ctx.db, reservations);
+/** Username or mobile + password. Writes nothing when the password is right. */
+export async function passwordLogin(ctx: Ctx, login: string, password: string, captcha: CaptchaFields): Promise<LoggedIn> {
+  const target = { login };
+  const [found, counts] = await ctx.db.batch([accountByLoginQuery(ctx.db, login), attemptCountsQuery(ctx, target)]);
+  const user = await checkPassword(ctx, target, counts, found[0]?.user ?? null, password, captcha);
   return loggedIn(ctx, user);
 }
 
@@ -21,11 +21,11 @@ export interface Me {
   bindings: { provider: 'qq'; nickname: string | null; avatar: string | null; bound_at: string }[];
 }
 
-export async function me(ctx: Ctx, userId: number): Promise<Me> {
-  const account = await accountNearby(ctx, userId);
-  // A token for an account that no longer exists is no longer a login.
-  if (account === null) throw new AppError('unauthorized');
-  const { user, binding } = account;
+/** The account of a token: one read near the user, which also tells whether the token was revoked. */
+export async function me(ctx: Ctx, claims: TokenClaims): Promise<Me> {
+  const account = await tokenAccount(ctx, claims);
+  const user = currentUser(account?.user, claims);
+  const binding = account?.binding ?? null;
   return {
     user: { ...publicUser(user), mobile: maskMobileOrNull(user.mobile) },
     bindings:
@@ -36,25 +36,41 @@ export async function me(ctx: Ctx, userId: number): Promise<Me> {
 }
 
 /**
- * The account as a read replica near the user knows it. A replica that does not know it
- * yet (a client without the bookmark cookie, right after its bind), or that refuses the
- * browser's bookmark, is not the last word: the primary is.
+ * The account a token stands for, as a read replica near the user knows it. A replica that
+ * does not know the account or the token's version yet (a client without the bookmark
+ * cookie, right after a bind or a password change), or that refuses the browser's
+ * bookmark, is not the last word: the primary is. Token versions only grow, so a replica
+ * that knows a newer one than the token's has the last word on a revoked token.
  */
-async function accountNearby(ctx: Ctx, userId: number): Promise<Account | null> {
-  let account: Account | null;
+async function tokenAccount(ctx: Ctx, claims: TokenClaims): Promise<Account | null> {
+  let account: Account | null = null;
   try {
-    account = await findAccountById(ctx.d1, 'replica', userId);
+    account = await findAccountById(ctx.d1, 'replica', claims.userId);
   } catch (err) {
     if (ctx.d1.bookmark === null) throw err;
-    account = null;
   }
-  return account ?? findAccountById(ctx.d1, 'primary', userId);
+  if (account !== null && account.user.tokenVersion >= claims.version) return account;
+  return findAccountById(ctx.d1, 'primary', claims.userId);
 }
 
-/** Removes the account's QQ binding; `not_found` when there is none. */
-export async function unbindQQ(ctx: Ctx, userId: number): Promise<void> {
-  const removed = await ctx.db.delete(qqBindings).where(eq(qqBindings.userId, userId)).returning({ id: qqBindings.id });
+/** Removes the account's QQ binding; `not_found` when there is none. One round trip. */
+export async function unbindQQ(ctx: Ctx, claims: TokenClaims): Promise<void> {
+  const { db } = ctx;
+  const [holder, removed] = await db.batch([
+    db.select({ isActive: users.isActive, tokenVersion: users.tokenVersion }).from(users).where(eq(users.id, claims.userId)),
+    db
+      .delete(qqBindings)
+      .where(and(eq(qqBindings.userId, claims.userId), tokenStillValid(db, claims)))
+      .returning({ id: qqBindings.id }),
+  ]);
+  currentUser(holder[0], claims);
   if (removed.length === 0) throw new AppError('not_found');
+}
+
+/** `POST /users/logout`: revokes every token of the user issued so far, this one included. */
+export async function logout(ctx: Ctx, claims: TokenClaims): Promise<void> {
+  const revoked = await revokeTokensQuery(ctx.db, tokenHolder(claims));
+  if (revoked.length === 0) throw new AppError('unauthorized');
 }
 
 function isoTime(unixSeconds: number): string {
