@@ -29,13 +29,17 @@ async function bindIn(h: H, browser: Browser) {
 }
 
 /**
- * D1 whose sessions started without a bookmark see none of the rows (a replica far behind),
- * or, with `refuseBookmarks`, whose sessions anchored at a bookmark fail.
+ * D1 whose sessions started without a bookmark see none of the rows (`empty`: a replica far
+ * behind) or an older token version of every user (`olderVersions`: a replica that has not
+ * seen a password change yet), or whose sessions anchored at a bookmark fail (`refuseBookmarks`).
  */
-function staleReplica(d1: D1Database, mode: 'empty' | 'refuseBookmarks'): D1Database {
+function staleReplica(d1: D1Database, mode: 'empty' | 'olderVersions' | 'refuseBookmarks'): D1Database {
   const broken = (session: D1DatabaseSession): D1DatabaseSession =>
     new Proxy(session, {
       get(target, prop) {
+        if (prop === 'prepare' && mode === 'olderVersions') {
+          return (query: string) => target.prepare(query.replaceAll('"users"."token_version"', '"users"."token_version" - 1'));
+        }
         if (prop === 'prepare') {
           return (query: string) => {
             const stmt = target.prepare(query);
@@ -53,7 +57,7 @@ function staleReplica(d1: D1Database, mode: 'empty' | 'refuseBookmarks'): D1Data
         return (constraint?: string) => {
           const session = target.withSession(constraint);
           const anchored = constraint !== undefined && BOOKMARK.test(constraint);
-          const stale = mode === 'empty' ? constraint === 'first-unconstrained' : anchored;
+          const stale = mode === 'refuseBookmarks' ? anchored : constraint === 'first-unconstrained';
           return stale ? broken(session) : session;
         };
       }
@@ -160,6 +164,31 @@ describe('D1 sessions: writes and reading one’s own writes', () => {
     } finally {
       h.env.DB = counted;
     }
+  });
+
+  it('a client without the cookie whose replica has not seen its password change yet gets its account from the primary', async () => {
+    const h = harness();
+    const { token: old, password } = await h.signUp(freshMobile());
+    const changed = await h.call<{ token: string }>('PUT', '/users/me/password', { token: old, json: { current_password: password, new_password: 'another horse 2' } });
+    expect(changed.status).toBe(200);
+    const counted = h.env.DB as D1Database;
+    h.env.DB = staleReplica(counted, 'olderVersions');
+    try {
+      const me = await h.measure(() => h.call('GET', '/users/me', { token: changed.body.token }));
+      expect(me.result.status).toBe(200);
+      expect(me.counts.sessions).toEqual(['first-unconstrained', 'first-primary']);
+    } finally {
+      h.env.DB = counted;
+    }
+  });
+
+  it('a revoked token is refused on the word of a replica that has seen the revocation: one read', async () => {
+    const h = harness();
+    const { token } = await h.signUp(freshMobile());
+    expect((await h.call('POST', '/users/logout', { token })).status).toBe(204);
+    const me = await h.measure(() => h.call('GET', '/users/me', { token }));
+    expect(me.result.status).toBe(401);
+    expect(me.counts.d1Log).toEqual([{ on: 'first-unconstrained', kind: 'read' }]);
   });
 
   it('a bookmark D1 refuses costs a read on the primary, not an error', async () => {
