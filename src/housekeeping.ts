@@ -7,9 +7,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { WINDOW_SECONDS } from './auth/throttle';
 import { database, type Database } from './db/client';
-import { counters, loginFailures, smsCodes, spentBindTickets } from './db/schema';
+import { counters, smsCodes, spentBindTickets } from './db/schema';
 import { logError, logWarning } from './log';
 import { MAX_BIND_TICKET_TTL_SECONDS, settingsOf, type Settings } from './settings';
 import { seconds } from './time';
@@ -32,15 +31,11 @@ const SWEEPS: Sweep[] = [
     expired: (now, s) => sql`${smsCodes.expiresAt} <= ${now} AND ${smsCodes.sentAt} <= ${now - s.SMS_RESEND_SECONDS}`,
   },
   {
-    // A counter whose window has ended counts as zero (src/db/schema.ts).
+    // SMS sending and guessing limits and password failures: a counter whose window has
+    // ended counts as zero (src/db/schema.ts).
     table: counters,
     name: 'counters',
     expired: (now) => sql`${counters.windowEndsAt} <= ${now}`,
-  },
-  {
-    table: loginFailures,
-    name: 'login_failures',
-    expired: (now) => sql`${loginFailures.windowStartedAt} <= ${now - WINDOW_SECONDS}`,
   },
   {
     // Older than the longest ticket lifetime: the ticket itself has expired from KV.

@@ -204,6 +204,33 @@ describe('one event line per auth request', () => {
     await expectEvent(logs, () => unbind(), { event: 'unbind', outcome: 'unauthorized' });
   });
 
+  it('logout, password_change, password_reset: the outcomes beside the happy path', async () => {
+    const logs = captureLogs();
+    const h = harness({ settings: { SMS_RESEND_SECONDS: '0' } });
+    const mobile = freshMobile();
+    const { token, userId } = await h.signUp(mobile, PASSWORD);
+    await expectEvent(logs, () => h.call('POST', '/users/logout'), { event: 'logout', outcome: 'unauthorized' });
+    await expectEvent(logs, () => h.call('PUT', '/users/me/password', { json: { current_password: PASSWORD, new_password: 'another horse 2' } }), {
+      event: 'password_change',
+      outcome: 'unauthorized',
+    });
+    const change = (current: string) => h.call('PUT', '/users/me/password', { token, json: { current_password: current, new_password: 'another horse 2' } });
+    await expectEvent(logs, () => change('wrong password'), { event: 'password_change', outcome: 'invalid_credentials', user_id: userId });
+    const reset = async (m: string, wrong = false) => {
+      const code = await h.smsCode(m);
+      logs.take();
+      const sms = wrong ? String((Number(code) + 1) % 1_000_000).padStart(6, '0') : code;
+      return h.call('POST', '/users/password/reset', { json: { mobile: m, sms_code: sms, new_password: 'third horse 3' } });
+    };
+    await reset(mobile, true);
+    expect(logs.take()).toEqual([{ event: 'password_reset', outcome: 'invalid_sms_code', mobile: masked(mobile) }]);
+    const nobody = freshMobile();
+    await reset(nobody);
+    expect(logs.take()).toEqual([{ event: 'password_reset', outcome: 'invalid_credentials', mobile: masked(nobody) }]);
+    await reset(mobile);
+    expect(logs.take()).toEqual([{ event: 'password_reset', outcome: 'logged_in', user_id: userId, mobile: masked(mobile) }]);
+  });
+
   it('no event line for requests that are not auth requests', async () => {
     const logs = captureLogs();
     const h = harness();
@@ -244,6 +271,11 @@ describe('nothing secret in any log line', () => {
     h.sms.mode = 'fail';
     await post(h, '/sms/codes', { mobile: freshMobile() });
     await h.call('DELETE', '/users/me/bindings/qq', { token: String(login.body.token) });
+    const newPassword = 'a brand new horse';
+    const changed = await h.call('PUT', '/users/me/password', { token: String(login.body.token), json: { current_password: PASSWORD, new_password: newPassword } });
+    expect(changed.status).toBe(200);
+    await h.call('POST', '/users/logout', { token: String(changed.body.token) });
+    found.push(newPassword, String(changed.body.token));
     await h.settle();
     const stored = await h.db.prepare('SELECT password_hash FROM users WHERE mobile = ?').bind(mobile).first<{ password_hash: string }>();
     found.push(String(stored?.password_hash));

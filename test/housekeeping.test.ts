@@ -8,14 +8,13 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index';
 import { BATCH_ROWS, ROUNDS } from '../src/housekeeping';
-import { WINDOW_SECONDS } from '../src/auth/throttle';
 import { MAX_BIND_TICKET_TTL_SECONDS } from '../src/settings';
 import { freshMobile, harness } from './harness';
 import { TEST_SETTINGS } from './settings';
 
 const NOW = 1_900_000_000; // pinned: 2030-03-17T17:46:40Z
 const RESEND = Number(TEST_SETTINGS.SMS_RESEND_SECONDS);
-const TABLES = ['sms_codes', 'counters', 'login_failures', 'spent_bind_tickets'] as const;
+const TABLES = ['sms_codes', 'counters', 'spent_bind_tickets'] as const;
 
 /** The bindings the cron gets, with every D1 statement's SQL recorded. */
 function cronEnv(overrides: Record<string, unknown> = {}, failOn?: RegExp) {
@@ -42,7 +41,7 @@ async function runCron(bindings: Env, at = NOW): Promise<void> {
 }
 
 async function keys(table: (typeof TABLES)[number]): Promise<string[]> {
-  const column = { sms_codes: 'mobile', counters: 'key', login_failures: 'key', spent_bind_tickets: 'ticket_hash' }[table];
+  const column = { sms_codes: 'mobile', counters: 'key', spent_bind_tickets: 'ticket_hash' }[table];
   const { results } = await env.DB.prepare(`SELECT ${column} AS k FROM ${table} ORDER BY ${column}`).all<{ k: string }>();
   return results.map((r) => r.k);
 }
@@ -61,8 +60,6 @@ describe('the scheduled housekeeping', () => {
     const code = (mobile: string, expiresAt: number, sentAt: number) =>
       env.DB.prepare('INSERT INTO sms_codes (mobile, code_hash, expires_at, attempts, sent_at) VALUES (?, ?, ?, 0, ?)').bind(mobile, 'h', expiresAt, sentAt);
     const counter = (key: string, endsAt: number) => env.DB.prepare('INSERT INTO counters (key, count, window_ends_at) VALUES (?, 1, ?)').bind(key, endsAt);
-    const failure = (key: string, startedAt: number) =>
-      env.DB.prepare('INSERT INTO login_failures (key, failures, window_started_at) VALUES (?, 1, ?)').bind(key, startedAt);
     const spent = (hash: string, at: number) => env.DB.prepare('INSERT INTO spent_bind_tickets (ticket_hash, spent_at) VALUES (?, ?)').bind(hash, at);
     await env.DB.batch([
       code('13900000001', NOW - 1, NOW - RESEND), // expired, resend window over: deleted
@@ -71,8 +68,6 @@ describe('the scheduled housekeeping', () => {
       code('13900000004', NOW + 1, NOW - 400), // still valid: kept
       counter('over', NOW),
       counter('live', NOW + 1),
-      failure('account:old', NOW - WINDOW_SECONDS),
-      failure('account:live', NOW - WINDOW_SECONDS + 1),
       spent('old', NOW - MAX_BIND_TICKET_TTL_SECONDS - 1),
       spent('young', NOW - MAX_BIND_TICKET_TTL_SECONDS),
     ]);
@@ -81,7 +76,6 @@ describe('the scheduled housekeeping', () => {
 
     expect(await keys('sms_codes')).toEqual(['13900000003', '13900000004']);
     expect(await keys('counters')).toEqual(['live']);
-    expect(await keys('login_failures')).toEqual(['account:live']);
     expect(await keys('spent_bind_tickets')).toEqual(['young']);
   });
 
@@ -101,8 +95,8 @@ describe('the scheduled housekeeping', () => {
     const first = cronEnv();
     await runCron(first.bindings);
     expect(await count()).toBe(flood + 1 - perRun);
-    // ROUNDS deletes for the flooded table, one for each of the three others.
-    expect(first.statements.filter((s) => s.startsWith('DELETE'))).toHaveLength(ROUNDS + 3);
+    // ROUNDS deletes for the flooded table, one for each of the two others.
+    expect(first.statements.filter((s) => s.startsWith('DELETE'))).toHaveLength(ROUNDS + 2);
     expect(warnings.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('counters has more expired rows')]);
 
     await runCron(cronEnv().bindings, NOW + 900);
@@ -110,7 +104,7 @@ describe('the scheduled housekeeping', () => {
     const third = cronEnv();
     await runCron(third.bindings, NOW + 1800);
     expect(await keys('counters')).toEqual(['live']);
-    expect(third.statements.filter((s) => s.startsWith('DELETE'))).toHaveLength(4);
+    expect(third.statements.filter((s) => s.startsWith('DELETE'))).toHaveLength(3);
     expect(warnings).toHaveBeenCalledTimes(2);
   });
 
@@ -118,14 +112,14 @@ describe('the scheduled housekeeping', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     await env.DB.batch([
       env.DB.prepare("INSERT INTO counters (key, count, window_ends_at) VALUES ('over', 1, ?)").bind(NOW - 1),
-      env.DB.prepare("INSERT INTO login_failures (key, failures, window_started_at) VALUES ('account:old', 1, ?)").bind(NOW - 3600),
+      env.DB.prepare("INSERT INTO sms_codes (mobile, code_hash, expires_at, attempts, sent_at) VALUES ('13900000009', 'h', ?, 0, ?)").bind(NOW - 3600, NOW - 3900),
       env.DB.prepare("INSERT INTO spent_bind_tickets (ticket_hash, spent_at) VALUES ('old', ?)").bind(NOW - 7200),
     ]);
-    await runCron(cronEnv({}, /login_failures/).bindings);
+    await runCron(cronEnv({}, /^DELETE FROM "sms_codes"/).bindings);
     expect(await keys('counters')).toEqual([]);
     expect(await keys('spent_bind_tickets')).toEqual([]);
-    expect(await keys('login_failures')).toEqual(['account:old']);
-    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('housekeeping of login_failures failed')]);
+    expect(await keys('sms_codes')).toEqual(['13900000009']);
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('housekeeping of sms_codes failed')]);
   });
 
   it('deletes nothing and says why when the settings are invalid', async () => {
