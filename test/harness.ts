@@ -15,7 +15,7 @@ import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/auth/password';
 import { errorBody, type ErrorBody, type ErrorCode, type FieldMessage } from '../src/errors';
 import type { Lang } from '../src/lang';
-import { TEST_SETTINGS } from './settings';
+import { TEST_SETTINGS, TURNSTILE_ON } from './settings';
 
 export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
 export const WEBHOOK_URL = TEST_SETTINGS.SMS_WEBHOOK_URL;
@@ -85,7 +85,7 @@ export interface HarnessOptions {
 export function harness(options: HarnessOptions = {}) {
   const fakes = createFakes({
     qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
-    turnstile: { siteKey: TEST_SETTINGS.TURNSTILE_SITE_KEY, secret: TEST_SETTINGS.TURNSTILE_SECRET_KEY, now: options.deps?.now },
+    turnstile: { siteKey: TURNSTILE_ON.TURNSTILE_SITE_KEY, secret: TURNSTILE_ON.TURNSTILE_SECRET_KEY, now: options.deps?.now },
   });
   const qq: FakeQQ = fakes.qq;
   const sms = new SmsOutbox();
