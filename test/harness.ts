@@ -25,6 +25,8 @@ export interface Counts {
   d1: number;
   /** D1 statements that may write (anything but a SELECT), batched ones included. */
   d1Writes: number;
+  /** Rows D1 reports written (meta.rows_written, indexes included) by batches. */
+  d1BatchRowsWritten: number;
   kv: { get: number; put: number; delete: number };
   pbkdf2: number;
 }
@@ -89,7 +91,7 @@ export function harness(options: HarnessOptions = {}) {
   });
   const qq: FakeQQ = fakes.qq;
   const sms = new SmsOutbox();
-  const counts: Counts = { d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  const counts: Counts = { d1: 0, d1Writes: 0, d1BatchRowsWritten: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
@@ -132,6 +134,7 @@ export function harness(options: HarnessOptions = {}) {
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
     counts.d1 = 0;
     counts.d1Writes = 0;
+    counts.d1BatchRowsWritten = 0;
     counts.kv = { get: 0, put: 0, delete: 0 };
     qq.calls.clear();
     const { result, pbkdf2 } = await countPbkdf2(work);
@@ -245,7 +248,10 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
         return (statements: D1PreparedStatement[]) => {
           counts.d1++;
           counts.d1Writes += statements.filter((s) => writes.has(s)).length;
-          return target.batch(statements.map((s) => real.get(s) ?? s));
+          return target.batch(statements.map((s) => real.get(s) ?? s)).then((results) => {
+            for (const r of results) counts.d1BatchRowsWritten += r.meta.rows_written;
+            return results;
+          });
         };
       }
       const value = Reflect.get(target, prop);
