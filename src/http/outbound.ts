@@ -1,7 +1,7 @@
 /** A POST to an outside service, bounded by the worker's timeout. */
 export interface OutboundPost {
   headers: Record<string, string>;
-  body: string;
+  body?: string;
   timeoutMs: number;
 }
 
