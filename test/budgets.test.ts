@@ -260,7 +260,7 @@ describe('budget: other routes', () => {
     const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/healthz'));
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ ok: true });
-    expect(counts).toEqual({ d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 });
+    expect(counts).toEqual({ d1: 0, d1Writes: 0, d1BatchRowsWritten: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 });
     expect(qqCalls).toEqual([]);
   });
 });

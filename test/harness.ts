@@ -16,7 +16,7 @@ import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/auth/password';
 import { errorBody, type ErrorBody, type ErrorCode, type FieldMessage } from '../src/errors';
 import type { Lang } from '../src/lang';
-import { TEST_SETTINGS } from './settings';
+import { TEST_SETTINGS, TURNSTILE_ON } from './settings';
 
 export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
 export const WEBHOOK_URL = TEST_SETTINGS.SMS_WEBHOOK_URL;
@@ -26,6 +26,8 @@ export interface Counts {
   d1: number;
   /** D1 statements that may write (anything but a SELECT), batched ones included. */
   d1Writes: number;
+  /** Rows D1 reports written (meta.rows_written, indexes included) by batches. */
+  d1BatchRowsWritten: number;
   kv: { get: number; put: number; delete: number };
   pbkdf2: number;
 }
@@ -89,12 +91,12 @@ export function harness(options: HarnessOptions = {}) {
   const fakes = createFakes({
     qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
     providers: options.providers,
-    turnstile: { siteKey: TEST_SETTINGS.TURNSTILE_SITE_KEY, secret: TEST_SETTINGS.TURNSTILE_SECRET_KEY, now: options.deps?.now },
+    turnstile: { siteKey: TURNSTILE_ON.TURNSTILE_SITE_KEY, secret: TURNSTILE_ON.TURNSTILE_SECRET_KEY, now: options.deps?.now },
   });
   const qq: FakeQQ = fakes.qq;
   const providers = fakes.providers;
   const sms = new SmsOutbox();
-  const counts: Counts = { d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  const counts: Counts = { d1: 0, d1Writes: 0, d1BatchRowsWritten: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
@@ -137,6 +139,7 @@ export function harness(options: HarnessOptions = {}) {
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
     counts.d1 = 0;
     counts.d1Writes = 0;
+    counts.d1BatchRowsWritten = 0;
     counts.kv = { get: 0, put: 0, delete: 0 };
     qq.calls.clear();
     const { result, pbkdf2 } = await countPbkdf2(work);
@@ -267,7 +270,10 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
         return (statements: D1PreparedStatement[]) => {
           counts.d1++;
           counts.d1Writes += statements.filter((s) => writes.has(s)).length;
-          return target.batch(statements.map((s) => real.get(s) ?? s));
+          return target.batch(statements.map((s) => real.get(s) ?? s)).then((results) => {
+            for (const r of results) counts.d1BatchRowsWritten += r.meta.rows_written;
+            return results;
+          });
         };
       }
       const value = Reflect.get(target, prop);
