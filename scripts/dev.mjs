@@ -36,13 +36,13 @@ const children = services.map(({ name, args }) => {
   const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
-    stream.on('data', (chunk) => {
+    stream.on('data', (/** @type {string} */ chunk) => {
       const lines = (rest + chunk).split('\n');
       rest = lines.pop() ?? '';
       for (const line of lines) console.log(`[${name}] ${line}`);
     });
   }
-  child.on('exit', (code) => {
+  child.on('exit', (/** @type {number | null} */ code) => {
     console.log(`[${name}] exited with ${code}`);
     stop(code ?? 1);
   });
@@ -50,12 +50,13 @@ const children = services.map(({ name, args }) => {
 });
 
 let stopping = false;
+/** @param {number} code */
 function stop(code) {
   if (stopping) return;
   stopping = true;
   for (const child of children) {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     } catch {
       // already gone
     }
