@@ -4,7 +4,6 @@
 // (which wins over .dev.vars). Every secret here is refused in production.
 const FAKES = 'http://localhost:8788';
 
-/** @type {Record<string, Record<string, string>>} */
 export const DEV_PROVIDER_VARS = {
   tencent: {
     SMS_PROVIDER: 'tencent',
@@ -34,7 +33,6 @@ export const DEV_PROVIDER_VARS = {
 };
 
 /** CAPTCHA_PROVIDER=tencent against the fake Tencent Captcha (tickets: POST /captcha/tencent/__fake/tickets). */
-/** @type {Record<string, Record<string, string>>} */
 export const DEV_CAPTCHA_VARS = {
   tencent: {
     CAPTCHA_PROVIDER: 'tencent',

@@ -13,14 +13,18 @@ if (!existsSync('.dev.vars')) {
   console.log('[dev] created .dev.vars from .dev.vars.example');
 }
 
+/** @type {Record<string, Record<string, string> | undefined>} */
+const providerBlocks = DEV_PROVIDER_VARS;
+/** @type {Record<string, Record<string, string> | undefined>} */
+const captchaBlocks = DEV_CAPTCHA_VARS;
 const provider = process.env.SMS_PROVIDER;
-const providerVars = provider ? DEV_PROVIDER_VARS[provider] : undefined;
+const providerVars = provider ? providerBlocks[provider] : undefined;
 if (provider && !providerVars && provider !== 'console' && provider !== 'webhook') {
   console.error(`[dev] SMS_PROVIDER=${provider}: the fakes serve ${Object.keys(DEV_PROVIDER_VARS).join(', ')}`);
   process.exit(1);
 }
 // CAPTCHA_PROVIDER=tencent: the fake Tencent Captcha (tickets from POST /captcha/tencent/__fake/tickets).
-const captchaVars = DEV_CAPTCHA_VARS[process.env.CAPTCHA_PROVIDER ?? ''] ?? {};
+const captchaVars = captchaBlocks[process.env.CAPTCHA_PROVIDER ?? ''] ?? {};
 const vars = { ...(providerVars ?? (provider ? { SMS_PROVIDER: provider } : {})), ...captchaVars };
 const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
 
