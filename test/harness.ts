@@ -16,7 +16,7 @@ import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/auth/password';
 import { errorBody, type ErrorBody, type ErrorCode, type FieldMessage } from '../src/errors';
 import type { Lang } from '../src/lang';
-import { TEST_SETTINGS } from './settings';
+import { TEST_SETTINGS, TURNSTILE_ON } from './settings';
 
 export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
 export const WEBHOOK_URL = TEST_SETTINGS.SMS_WEBHOOK_URL;
@@ -27,6 +27,8 @@ export interface Counts {
   d1: number;
   /** D1 statements that may write (anything but a SELECT), batched ones included. */
   d1Writes: number;
+  /** Rows D1 reports written (meta.rows_written, indexes included) by batches. */
+  d1BatchRowsWritten: number;
   /** Each D1 round trip: where it ran (`binding` without a session, else the session's constraint or bookmark) and whether it may write. */
   d1Log: { on: string; kind: 'read' | 'write' }[];
   /** `withSession` calls, with their constraint or bookmark. */
@@ -37,7 +39,7 @@ export interface Counts {
 
 /** Counts with nothing counted yet. */
 export function noCounts(): Counts {
-  return { d1: 0, d1Writes: 0, d1Log: [], sessions: [], kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  return { d1: 0, d1Writes: 0, d1BatchRowsWritten: 0, d1Log: [], sessions: [], kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
 }
 
 /** Receives the webhook SMS provider's POSTs, checking their signature like a real receiver. */
@@ -101,7 +103,7 @@ export function harness(options: HarnessOptions = {}) {
   const fakes = createFakes({
     qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
     providers: options.providers,
-    turnstile: { siteKey: TEST_SETTINGS.TURNSTILE_SITE_KEY, secret: TEST_SETTINGS.TURNSTILE_SECRET_KEY, now: options.deps?.now },
+    turnstile: { siteKey: TURNSTILE_ON.TURNSTILE_SITE_KEY, secret: TURNSTILE_ON.TURNSTILE_SECRET_KEY, now: options.deps?.now },
   });
   const qq: FakeQQ = fakes.qq;
   const providers = fakes.providers;
@@ -282,7 +284,10 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
         if (prop === 'batch') {
           return (statements: D1PreparedStatement[]) => {
             note(on, statements.filter((s) => writes.has(s)).length);
-            return t.batch(statements.map((s) => real.get(s) ?? s));
+            return t.batch(statements.map((s) => real.get(s) ?? s)).then((results) => {
+              for (const r of results) counts.d1BatchRowsWritten += r.meta.rows_written;
+              return results;
+            });
           };
         }
         if (prop === 'withSession' && 'withSession' in t) {

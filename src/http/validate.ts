@@ -2,6 +2,15 @@ import type { ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
 import type * as z from 'zod/mini';
 import { AppError, isFieldMessage, type FieldMessage } from '../errors';
+import { once } from '../memo';
+
+/** What a validator checks, kept on the middleware so GET /openapi.json describes it. */
+export const VALIDATES = Symbol('validates');
+export interface Validates {
+  target: keyof ValidationTargets;
+  /** Built on first use. */
+  readonly schema: z.core.$ZodType;
+}
 
 /**
  * Validates a request part with the schema `build` returns, built on the route's first
@@ -10,13 +19,19 @@ import { AppError, isFieldMessage, type FieldMessage } from '../errors';
  * dictionary (never zod's English text).
  */
 export function validate<T extends z.ZodMiniType, Target extends keyof ValidationTargets>(target: Target, build: () => T) {
-  let schema: T | null = null;
-  return validator(target, (value): z.output<T> => {
-    schema ??= build();
-    const result = schema.safeParse(value);
+  const schema = once(build);
+  const middleware = validator(target, (value): z.output<T> => {
+    const result = schema().safeParse(value);
     if (!result.success) throw new AppError('invalid_request', { fields: fieldsOf(result.error.issues, value) });
     return result.data;
   });
+  const validates: Validates = {
+    target,
+    get schema() {
+      return schema();
+    },
+  };
+  return Object.assign(middleware, { [VALIDATES]: validates });
 }
 
 function fieldsOf(issues: readonly z.core.$ZodIssue[], input: unknown): Record<string, FieldMessage> {

@@ -16,10 +16,9 @@ export const oauth = new Hono<AppEnv>();
 oauth.get(
   '/authorization',
   authEvent('authorization'),
-  validate('query', () => z.object({ next: z.optional(z.string()), display: z.optional(z.string()) })),
+  validate('query', () => z.object({ next: z.optional(z.string()), display: z.optional(z.literal('mobile')) })),
   async (c) => {
     const query = c.req.valid('query');
-    if (query.display !== undefined && query.display !== 'mobile') throw new AppError('invalid_request', { fields: { display: 'invalid' } });
     const next = safeNext(query.next, c.var.settings.ALLOWED_REDIRECT_ORIGINS);
     if (next === null) throw new AppError('invalid_next');
     const { loginUrl, state, cookie } = await startLogin(ctxOf(c), next, query.display);

@@ -3,9 +3,7 @@
  * what it needs in one batch, checks the password (one PBKDF2 derivation), then writes in
  * one atomic batch that also spends the ticket, so no half-written account can remain.
  */
-import { MAX_BIND_TICKET_TTL_SECONDS } from '../settings';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { lt } from 'drizzle-orm';
 import { hashPassword } from '../auth/password';
 import type { CaptchaFields } from '../captcha/check';
 import type { Ctx } from '../context';
@@ -113,11 +111,9 @@ async function completeBind(
   const now = seconds(ctx.now);
   const t = ticket.payload;
   const binding = { ...t, now };
-  const head = [
-    // First, so that of two uses of one ticket the second fails here.
-    db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now }),
-    db.delete(spentBindTickets).where(lt(spentBindTickets.spentAt, now - MAX_BIND_TICKET_TTL_SECONDS)),
-  ] as const;
+  // First, so that of two uses of one ticket the second fails here. (Housekeeping deletes
+  // spent tickets once they are older than any ticket can live.)
+  const head = [db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now })] as const;
   const tail: BatchItem<'sqlite'>[] = guess ? [consumeCodeQuery(db, guess)] : [];
   let user: User;
   try {
@@ -126,7 +122,7 @@ async function completeBind(
       await db.batch([...head, insertBindingQuery(db, { userId: user.id }, binding), ...tail]);
     } else {
       const c = owner.create;
-      const [, , created] = await db.batch([
+      const [, created] = await db.batch([
         ...head,
         db.insert(users).values({ ...c, createdAt: now, updatedAt: now }).returning(),
         insertBindingQuery(db, { mobile: c.mobile }, binding),
