@@ -61,11 +61,16 @@ export function toBase64(bytes: Uint8Array): string {
 
 /** Bytes of base64 or base64url text, padded or not; null when it is neither. */
 export function fromBase64(value: string): Uint8Array | null {
+  let binary: string;
   try {
-    return Uint8Array.from(atob(value.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0));
+    binary = atob(value.replaceAll('-', '+').replaceAll('_', '/'));
   } catch {
     return null;
   }
+  // A plain loop: Uint8Array.from(string, fn) walks the string through its iterator.
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 export function toHex(bytes: Uint8Array): string {
