@@ -1,4 +1,4 @@
-// `npm run bench [-- --qq-latency 50]`: throughput, latency and CPU per request of every
+// `npm run bench [-- --qq-latency 0,50]`: throughput, latency and CPU per request of every
 // route of the worker, served from its deploy bundle in the Workers runtime (workerd,
 // through Miniflare), against the fake QQ, next to a floor worker that does only the
 // unavoidable work of a returning-user login. See bench/README.md.
@@ -10,9 +10,11 @@
 // lib/measure.mjs   warm-up, timed run and profile of each route
 // lib/calibration.mjs  CPU per local D1/KV operation
 // lib/results.mjs   the results JSON and chart, the printed summary, the verdict
+// lib/compare.mjs   the returning-user login against the floor at every QQ latency
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calibrate } from './lib/calibration.mjs';
+import { compareLogins } from './lib/compare.mjs';
 import { POOL_MARGIN, measureRoutes } from './lib/measure.mjs';
 import { readOptions } from './lib/options.mjs';
 import { machineInfo } from './lib/proc.mjs';
@@ -38,21 +40,46 @@ try {
 async function main() {
   const started = performance.now();
   const machine = machineInfo();
-  const { qqLatencyMs, durationS, connections, only } = options;
-  console.log(`bench: fake QQ latency ${qqLatencyMs} ms, ${durationS} s × ${connections} connections per route, ${machine.nproc} × ${machine.cpu_model}`);
+  const { qqLatencies, durationS, connections, only } = options;
+  console.log(
+    `bench: fake QQ latency ${qqLatencies.join(' and ')} ms, ${durationS} s × ${connections} connections per route, ${machine.nproc} × ${machine.cpu_model}`,
+  );
 
   const build = await buildAll(ROOT, OUT, options);
-  const runtimes = await startRuntimes(session, ROOT, build, options);
-  const fixture = await seed(runtimes, ROOT, options.filler);
+  const passes = [];
+  let failed = 0;
+  for (const qqLatencyMs of qqLatencies) {
+    if (passes.length > 0) await session.stopInstances();
+    console.log(`\n— pass: fake QQ latency ${qqLatencyMs} ms —`);
+    const pass = await runPass({ ...options, qqLatencyMs }, build, machine);
+    passes.push(pass.results);
+    failed += pass.failed;
+  }
+  compareLogins(passes, { root: ROOT, write: only === null && !options.profile });
+  console.log(`\n${Math.round((performance.now() - started) / 1000)} s in all`);
+  return failed > 0 ? 1 : 0;
+}
+
+/**
+ * One pass at one fake-QQ latency: fresh runtimes and D1, every route, the results files.
+ * @param {import('./lib/types.ts').Options} passOptions
+ * @param {Awaited<ReturnType<typeof buildAll>>} build
+ * @param {ReturnType<typeof machineInfo>} machine
+ */
+async function runPass(passOptions, build, machine) {
+  const started = performance.now();
+  const { only } = passOptions;
+  const runtimes = await startRuntimes(session, ROOT, build, passOptions);
+  const fixture = await seed(runtimes, ROOT, passOptions.filler);
   const selected = selectRoutes(routes(fixture), only);
 
-  const context = { session, runtimes, options };
+  const context = { session, runtimes, options: passOptions };
   const rows = await measureRoutes(selected, { ...context, out: OUT, workerBundle: build.worker.entry, resetQQ: fixture.resetQQ });
   const calibration = !only || only.includes('calibration') ? await calibrate({ ...context, fixture }) : {};
 
   const results = summarize({
     root: ROOT,
-    options,
+    options: passOptions,
     machine,
     storage: session.storage(),
     poolMargin: POOL_MARGIN,
@@ -65,6 +92,6 @@ async function main() {
   });
   printSummary(results, rows, runtimes.coldStartSamples);
   results.total_s = Math.round((performance.now() - started) / 100) / 10;
-  writeResults(results, rows, { root: ROOT, out: OUT, partial: only !== null || options.profile });
-  return failures(rows).length > 0 ? 1 : 0;
+  writeResults(results, rows, { root: ROOT, out: OUT, partial: only !== null || passOptions.profile });
+  return { results, failed: failures(rows).length };
 }

@@ -50,14 +50,14 @@ export async function parallel(n, concurrency, fn) {
 }
 
 /**
- * `name=value` of the cookie called `name` among a response's Set-Cookie headers.
+ * `name=value` of the first cookie whose name starts with `prefix` among a response's Set-Cookie headers.
  * @param {Headers} headers
- * @param {string} name
+ * @param {string} prefix
  */
-export function cookieFrom(headers, name) {
+export function cookieFrom(headers, prefix) {
   for (const line of headers.getSetCookie()) {
     const pair = (line.split(';')[0] ?? '').trim();
-    if (pair.startsWith(`${name}=`)) return pair;
+    if (pair.startsWith(prefix)) return pair;
   }
   return null;
 }

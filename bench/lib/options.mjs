@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 
 /** @import { Options } from './types.ts' */
 
-const HELP = `npm run bench -- [--qq-latency MS] [--duration S] [--connections N] [--filler N] [--routes a,b] [--no-build] [--profile]
-  --qq-latency   fake QQ answer delay per call, ms (default 0)
+const HELP = `npm run bench -- [--qq-latency MS[,MS…]] [--duration S] [--connections N] [--filler N] [--routes a,b] [--no-build] [--profile]
+  --qq-latency   fake QQ answer delay per call, ms; one pass per value (default 0,50),
+                 then the returning-user login against the floor worker at each
   --duration     seconds per route (default 8)
   --connections  concurrent connections (default 10)
   --filler       other accounts (user + QQ binding) in D1 (default 10000)
@@ -22,7 +23,7 @@ const HELP = `npm run bench -- [--qq-latency MS] [--duration S] [--connections N
 export function readOptions() {
   const { values } = parseArgs({
     options: {
-      'qq-latency': { type: 'string', default: '0' },
+      'qq-latency': { type: 'string', default: '0,50' },
       duration: { type: 'string', default: '8' },
       connections: { type: 'string', default: '10' },
       filler: { type: 'string', default: '10000' },
@@ -36,8 +37,10 @@ export function readOptions() {
     console.log(HELP);
     process.exit(0);
   }
+  const qqLatencies = String(values['qq-latency']).split(',').map((ms) => nonNegative('qq-latency', ms.trim()));
   return {
-    qqLatencyMs: nonNegative('qq-latency', values['qq-latency']),
+    qqLatencyMs: qqLatencies[0] ?? 0,
+    qqLatencies,
     durationS: nonNegative('duration', values.duration),
     connections: nonNegative('connections', values.connections),
     filler: nonNegative('filler', values.filler),

@@ -71,6 +71,7 @@ export function summarize({ root, options, machine, storage, poolMargin, rows, c
     ),
     floor_ratio: ratio(by.callback_returning, by.floor_callback),
     floor_cpu_ratio: cpuRatio(by.callback_returning, by.floor_callback),
+    login_vs_floor: loginVsFloor(by.authorization, by.callback_returning, by.floor_callback),
     pbkdf2_rps: by.pbkdf2?.rps ?? null,
     simulator_cpu_ms_per_op: Object.keys(calibration).length ? calibration : null,
     bind_vs_pbkdf2: ratio(by.bind, by.pbkdf2),
@@ -99,6 +100,12 @@ export function printSummary(results, rows, coldStartSamples) {
   if (results.floor_ratio !== null && returning && floor) {
     console.log(
       `floor_ratio ${results.floor_ratio}: returning-user callback ${returning.rps} rps vs floor ${floor.rps} rps (CPU/req ${returning.cpu_ms_per_req} vs ${floor.cpu_ms_per_req} ms, ${results.floor_cpu_ratio}×)`,
+    );
+  }
+  const login = results.login_vs_floor;
+  if (login !== null) {
+    console.log(
+      `returning-user login (authorization + callback) vs the floor's callback: CPU ${login.worker_cpu_ms_per_login} vs ${login.floor_cpu_ms_per_login} ms per login (${login.cpu_ratio}×), ${login.worker_logins_per_s} vs ${login.floor_logins_per_s} logins/s (${login.throughput_ratio}×)`,
     );
   }
   if (results.pbkdf2_rps !== null) {
@@ -160,6 +167,30 @@ export function failures(rows) {
     for (const s of r.samples) console.error(`  sample ${s.status}: ${s.body}`);
   }
   return failed;
+}
+
+/**
+ * A whole returning-user login on the worker is two requests (authorization, then the
+ * callback), on the floor one (its callback needs no state): CPU per login adds up, and
+ * logins per second combine as requests made one after the other on each connection
+ * (1 / (1/rps_a + 1/rps_b)), which holds whether the run is CPU-bound or waits on QQ.
+ * @param {Row | undefined} authorization
+ * @param {Row | undefined} callback
+ * @param {Row | undefined} floor
+ */
+function loginVsFloor(authorization, callback, floor) {
+  if (!authorization?.rps || !callback?.rps || !floor?.rps || !authorization.cpu_ms_per_req || !callback.cpu_ms_per_req || !floor.cpu_ms_per_req) return null;
+  const round = (/** @type {number} */ x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+  const workerCpu = authorization.cpu_ms_per_req + callback.cpu_ms_per_req;
+  const workerRate = 1 / (1 / authorization.rps + 1 / callback.rps);
+  return {
+    worker_cpu_ms_per_login: round(workerCpu),
+    floor_cpu_ms_per_login: round(floor.cpu_ms_per_req),
+    cpu_ratio: round(workerCpu / floor.cpu_ms_per_req),
+    worker_logins_per_s: round(workerRate, 0),
+    floor_logins_per_s: round(floor.rps, 0),
+    throughput_ratio: round(workerRate / floor.rps),
+  };
 }
 
 /**

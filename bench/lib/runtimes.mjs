@@ -66,6 +66,13 @@ export class Session {
     return instance;
   }
 
+  /** Stops every instance started so far (between two passes); the state directory stays. */
+  async stopInstances() {
+    for (const instance of this.instances.splice(0).reverse()) {
+      await instance.mf.dispose().catch((err) => console.error(`dispose ${instance.label}: ${err?.message ?? err}`));
+    }
+  }
+
   /** @returns {Promise<void>} */
   cleanup() {
     this.cleaning ??= (async () => {

@@ -13,6 +13,8 @@ import { applyMigrations, copyAccounts, insertFiller } from './d1.mjs';
 export const CLIENT_HEADERS = { 'cf-connecting-ip': '198.51.100.7', 'accept-language': 'zh-CN,zh;q=0.9' };
 export const PASSWORD = 'bench-password-0001';
 export const SEED_MOBILE = '13700000001';
+/** The start of the name of each login's cookie (src/oauth/state.ts; no `__Host-` over http). */
+const LOGIN_COOKIE = 'qq_login_';
 
 /**
  * @param {Runtimes} runtimes
@@ -39,24 +41,25 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
 
   /** @param {string} openid @returns {Promise<string>} */
   const qqCode = async (openid) => (await call(`${QQ}/__fake/codes`, { method: 'POST', json: { openid, redirect_uri: redirect } })).body.code;
-  // States issued during the authorization run (unused, each with its browser cookie) are
-  // kept for the callback and bind pools, which saves generating them again.
+  // States issued during the authorization run (unused, each with its login's cookie,
+  // `qq_login_<start of the state>`) are kept for the callback and bind pools, which saves
+  // generating them again.
   /** @type {{ state: string, cookie: string }[]} */
   const issuedStates = [];
   /** @type {Capture} */
   const keepState = (status, body, headers) => {
     if (status !== 200) return;
     const setCookie = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
-    const cookie = [setCookie ?? []].flat().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith('qq_login_browser='));
+    const cookie = [setCookie ?? []].flat().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith(LOGIN_COOKIE));
     const state = JSON.parse(body).state;
     if (cookie && state) issuedStates.push({ state, cookie });
   };
-  /** A fresh state with the browser cookie it is bound to, from the worker itself. */
+  /** A fresh state with the login cookie it is bound to, from the worker itself. */
   const freshState = async () => {
     const kept = issuedStates.pop();
     if (kept) return kept;
     const res = await call(`${W}/oauth/qq/authorization?next=/orders`, { headers: CLIENT_HEADERS });
-    return { state: res.body.state, cookie: cookieFrom(res.headers, 'qq_login_browser') };
+    return { state: res.body.state, cookie: cookieFrom(res.headers, LOGIN_COOKIE) };
   };
   /** @param {string} openid @returns {Promise<{ path: string, headers: Headers }>} */
   const callbackItem = async (openid) => {

@@ -3,7 +3,10 @@
 import type { Miniflare } from 'miniflare';
 
 export interface Options {
+  /** The fake QQ's latency of the pass being run, ms. */
   qqLatencyMs: number;
+  /** Every latency to run a pass at (--qq-latency), in order. */
+  qqLatencies: number[];
   durationS: number;
   connections: number;
   filler: number;
