@@ -8,7 +8,11 @@ declare module 'node:child_process' {
   export type ChildProcessByStdio<I, O, E> = any;
 }
 declare module 'node:fs';
-declare module 'node:http';
+declare module 'node:http' {
+  export const createServer: any;
+  export type IncomingMessage = any;
+  export type ServerResponse = any;
+}
 declare module 'node:net';
 declare module 'node:os';
 declare module 'node:path';
