@@ -11,10 +11,12 @@ const ASSETS = {
 type AssetName = keyof typeof ASSETS;
 
 // Pages link each asset with a hash of its content, so it can be cached for a year and
-// a deploy that changes it is still picked up at once.
-const versions: Record<AssetName, string> = { js: fnv1a(ASSETS.js.body), css: fnv1a(ASSETS.css.body) };
+// a deploy that changes it is still picked up at once. Hashed on the first page, not at
+// startup: most isolates serve only the JSON routes.
+let versions: Record<AssetName, string> | null = null;
 
 export function assetUrl(name: AssetName): string {
+  versions ??= { js: fnv1a(ASSETS.js.body), css: fnv1a(ASSETS.css.body) };
   return `${ASSETS[name].path}?v=${versions[name]}`;
 }
 
