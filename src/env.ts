@@ -5,6 +5,8 @@ import type { Deps } from './deps';
 export interface Env {
   DB: D1Database;
   KV: KVNamespace;
+  /** The hosted pages' static assets (wrangler.toml [assets]); only the pages need it. */
+  ASSETS?: Fetcher;
   [setting: string]: unknown;
 }
 
@@ -14,7 +16,7 @@ export interface AppVariables {
   userId: number;
 }
 
-export type Lang = 'zh' | 'en';
+export type { Lang } from './lang';
 
 export interface AppEnv {
   Bindings: Env;

@@ -1,5 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Lang } from './env';
+import type { Lang } from './lang';
 
 /** Every error code of the contract, with its status and its message in each language. */
 export const ERRORS = {

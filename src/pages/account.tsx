@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { Alert, Avatar, QQIcon, Spinner } from './components';
-import type { Texts } from './i18n';
+import type { Texts } from './texts';
 
 /**
  * `GET /account`: the script takes the token from the URL fragment (or storage), asks

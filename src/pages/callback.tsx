@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { Alert, Avatar, Field, MobileField, PasswordField, SmsCodeField, Spinner, Submit, UsernameField } from './components';
-import type { Texts } from './i18n';
+import type { Texts } from './texts';
 
 interface Props {
   t: Texts;

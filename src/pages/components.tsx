@@ -1,6 +1,6 @@
-/** Small building blocks of the hosted pages. Every dynamic part is filled by /assets/login.js. */
+/** Small building blocks of the hosted pages. Every dynamic part is filled by their script (./browser/). */
 import type { Child, FC } from 'hono/jsx';
-import type { Texts } from './i18n';
+import type { Texts } from './texts';
 
 interface FieldProps {
   /** Unique on the page; the error and hint elements are `${id}-error` and `${id}-hint`. */

@@ -1,4 +1,4 @@
-/** The hosted login pages (api.md "Hosted pages"), their script and their stylesheet. */
+/** The hosted login pages (api.md "Hosted pages"); their script and stylesheet are static assets (./assets.ts). */
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { raw } from 'hono/html';
@@ -8,9 +8,10 @@ import type { AppEnv, Lang } from '../env';
 import { ERRORS } from '../errors';
 import { safeNext } from '../oauth/next';
 import { AccountPage } from './account';
-import { assets } from './assets';
+import { pageAssets } from './assets';
 import { CallbackPage } from './callback';
-import { pageLang, TEXTS } from './i18n';
+import { pageLang } from './i18n';
+import { TEXTS } from './texts';
 import { Layout, type PageName } from './layout';
 import { LoginPage, MessagePage } from './login';
 
@@ -41,8 +42,6 @@ const pageHeaders = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const pages = new Hono<AppEnv>();
-
-pages.route('/', assets);
 
 pages.get('/login', pageHeaders, (c) => {
   const lang = pageLang(c);
@@ -99,13 +98,14 @@ interface PageParts {
   status?: ContentfulStatusCode;
 }
 
-function render(c: Context<AppEnv>, lang: Lang, p: PageParts): Response | Promise<Response> {
+async function render(c: Context<AppEnv>, lang: Lang, p: PageParts): Promise<Response> {
   const other: Lang = lang === 'en' ? 'zh' : 'en';
   const otherLangHref = `${c.req.path}?${new URLSearchParams({ ...p.keep, lang: other }).toString()}`;
+  const assets = await pageAssets(c.env.ASSETS);
   return c.html(
     <>
       {raw('<!DOCTYPE html>')}
-      <Layout lang={lang} t={TEXTS[lang]} page={p.page} title={p.title} otherLangHref={otherLangHref} data={p.data} wide={p.wide}>
+      <Layout lang={lang} t={TEXTS[lang]} page={p.page} title={p.title} assets={assets} otherLangHref={otherLangHref} data={p.data} wide={p.wide}>
         {p.body}
       </Layout>
     </>,

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { Alert, PasswordField, QQIcon, Submit, UsernameField } from './components';
-import type { Texts } from './i18n';
+import type { Texts } from './texts';
 
 /** `GET /login`: the QQ button and the password form; `next` travels in the body's data. */
 export const LoginPage: FC<{ t: Texts }> = ({ t }) => (

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import * as z from 'zod';
 import { ctxOf } from '../context';
+import type { AuthorizationStarted } from '../contract';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { jsonBody } from '../http/body';
@@ -25,7 +26,7 @@ oauth.get('/authorization', validate('query', z.object({ next: z.string().option
     maxAge: STATE_TTL_SECONDS,
   });
   c.header('Cache-Control', 'no-store');
-  return c.json({ login_url: loginUrl, state });
+  return c.json({ login_url: loginUrl, state } satisfies AuthorizationStarted);
 });
 
 oauth.get('/callback', async (c) => {

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { releaseAttempts } from '../auth/throttle';
 import type { Ctx } from '../context';
+import type { Me } from '../contract';
 import { qqBindings } from '../db/schema';
 import { accountByLoginQuery, findAccountById } from '../db/users';
 import { AppError } from '../errors';
@@ -16,10 +17,7 @@ export async function passwordLogin(ctx: Ctx, login: string, password: string): 
   return loggedIn(ctx, user);
 }
 
-export interface Me {
-  user: PublicUser & { mobile: string | null };
-  bindings: { provider: 'qq'; nickname: string | null; avatar: string | null; bound_at: string }[];
-}
+export type { Me };
 
 export async function me(ctx: Ctx, userId: number): Promise<Me> {
   const account = await findAccountById(ctx.db, userId);

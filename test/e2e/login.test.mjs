@@ -46,6 +46,14 @@ test('a new QQ user binds by mobile + SMS code and lands on next', async () => {
   await page.goto(`${WORKER}/login?next=/account`);
   const response = await page.reload();
   assert.match(response.headers()['content-security-policy'], /default-src 'self'; script-src 'self'/);
+  // The script and stylesheet: static assets under content-hashed names, cached for a year.
+  const assets = await page.evaluate(() => [document.querySelector('script[src]')?.src, document.querySelector('link[rel=stylesheet]')?.href]);
+  for (const url of assets) {
+    assert.match(String(url), /\/assets\/pages-[0-9a-f]{16}\.(js|css)$/);
+    const asset = await fetch(String(url));
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  }
   await page.getByRole('heading', { name: '登录' }).waitFor();
   await snap(page, 'login');
 

@@ -1,0 +1,34 @@
+/** `GET /login`: the QQ button and the password form. */
+import { PATHS, type AuthorizationStarted, type LoggedIn } from '../../contract';
+import { api } from './api';
+import { byId, hideAlert, isBusy, setBusy, showAlert } from './dom';
+import { onSubmit, showErrors } from './forms';
+import { handOver } from './handover';
+import { body } from './page';
+import { KEYS, save } from './storage';
+
+export function loginPage(): void {
+  // Only a `next` the server's rule accepted is rendered into the page.
+  const next = body.dataset.next ?? '/';
+  const qq = byId('qq-login', HTMLButtonElement);
+  const qqAlert = byId('qq-alert');
+  qq.addEventListener('click', async () => {
+    if (isBusy(qq)) return;
+    hideAlert(qqAlert);
+    setBusy(qq, true);
+    const r = await api<AuthorizationStarted>('GET', `${PATHS.authorization}?next=${encodeURIComponent(next)}`);
+    if (!r.ok) {
+      setBusy(qq, false);
+      showAlert(qqAlert, r.error.message);
+      return;
+    }
+    save(KEYS.next, next);
+    location.assign(r.data.login_url);
+  });
+  onSubmit(byId('password-form', HTMLFormElement), async (values, form) => {
+    const r = await api<LoggedIn>('POST', PATHS.login, { body: { username: values.username, password: values.password } });
+    if (!r.ok) return showErrors(form, r.error);
+    handOver(next, r.data);
+    return true;
+  });
+}

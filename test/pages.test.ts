@@ -1,0 +1,79 @@
+/**
+ * The hosted pages as the worker serves them: their script and stylesheet are static assets
+ * under content-hashed names, cached for a year, and the pages hold no inline script or style.
+ */
+import { env, exports } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+
+/** Through the asset router and the worker, as a browser gets it. */
+async function page(path: string, headers: Record<string, string> = {}) {
+  const response = await exports.default.fetch(`http://localhost:8787${path}`, { headers });
+  return { response, html: await response.text() };
+}
+
+function linked(html: string) {
+  const script = /<script src="([^"]+)" defer=""><\/script>/.exec(html)?.[1];
+  const stylesheet = /<link rel="stylesheet" href="([^"]+)"\/>/.exec(html)?.[1];
+  if (!script || !stylesheet) throw new Error(`no script or stylesheet in ${html.slice(0, 400)}`);
+  return { script, stylesheet };
+}
+
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+describe('page assets', () => {
+  it('every page links one script and one stylesheet named by a hash of their content', async () => {
+    for (const path of ['/login', '/login/qq/callback', '/account', '/login?next=https://evil.example/']) {
+      const { html } = await page(path);
+      const { script, stylesheet } = linked(html);
+      expect(script).toMatch(/^\/assets\/pages-[0-9a-f]{16}\.js$/);
+      expect(stylesheet).toMatch(/^\/assets\/pages-[0-9a-f]{16}\.css$/);
+      for (const url of [script, stylesheet]) {
+        const asset = await env.ASSETS.fetch(`http://localhost${url}`);
+        expect(asset.status).toBe(200);
+        const hash = (await sha256Hex(await asset.arrayBuffer())).slice(0, 16);
+        expect(url).toContain(`-${hash}.`);
+      }
+    }
+  });
+
+  // In production the asset router answers these before the worker runs (the browser tests
+  // see that through wrangler dev); here the binding it uses applies the same _headers.
+  it('the assets are cached for a year, with their own types', async () => {
+    const { html } = await page('/login');
+    const { script, stylesheet } = linked(html);
+    for (const [url, type] of [
+      [script, /^(text|application)\/javascript/],
+      [stylesheet, /^text\/css/],
+    ] as const) {
+      const response = await env.ASSETS.fetch(`http://localhost:8787${url}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(type);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      await response.arrayBuffer();
+    }
+  });
+
+  it('an asset name that was never built is a 404 from the worker, not a page', async () => {
+    const response = await exports.default.fetch('http://localhost:8787/assets/pages-0000000000000000.js');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});
+
+describe('page headers', () => {
+  it('a strict CSP: scripts, styles and requests from the worker only; no inline script or style in the page', async () => {
+    for (const path of ['/login', '/login/qq/callback', '/account']) {
+      const { response, html } = await page(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      );
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    }
+  });
+});
