@@ -56,6 +56,7 @@ const schema = z
     SMS_RESEND_SECONDS: int(0, 3600, 60),
     SMS_MAX_ATTEMPTS: int(1, 100, 5),
     BIND_TICKET_TTL_SECONDS: int(60, 3600, 600),
+    SITE_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(40).default('账号中心')),
     ENVIRONMENT: z.preprocess(emptyToUndefined, z.enum(['development', 'production']).default('development')),
   })
   .superRefine((s, ctx) => {

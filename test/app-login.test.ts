@@ -118,7 +118,7 @@ describe('POST /oauth/qq/app-login (QQ SDK access token)', () => {
     h.qq.setMode('me', 'down');
     const answer = await appLogin(h, token);
     expect(answer.status).toBe(502);
-    expect(answer.body).toEqual({ error: { code: 'qq_unavailable', message: 'QQ 服务暂时不可用,请稍后重试' } });
+    expect(answer.body).toEqual({ error: { code: 'qq_unavailable', message: 'QQ 服务暂时不可用，请稍后重试' } });
   });
 
   it('answers 502 qq_unavailable when QQ /oauth2.0/me hangs past the timeout', async () => {

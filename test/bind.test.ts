@@ -238,7 +238,7 @@ describe('POST /oauth/qq/bind (mobile + SMS)', () => {
     const forged = 'Zm9yZ2VkLXRpY2tldC0wMTIzNDU2Nzg5YWJjZGVmZ2hpams';
     const refused = await bind(h, { bind_ticket: forged, mobile, sms_code: await h.smsCode(mobile), password: PASSWORD });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ error: { code: 'invalid_bind_ticket', message: '绑定凭证无效或已过期,请重新进行 QQ 登录' } });
+    expect(refused.body).toEqual({ error: { code: 'invalid_bind_ticket', message: '绑定凭证无效或已过期，请重新进行 QQ 登录' } });
     expect(await usersWithMobile(h, mobile)).toEqual([]);
   });
 

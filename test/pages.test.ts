@@ -2,8 +2,12 @@
  * The hosted pages as the worker serves them: their script and stylesheet are static assets
  * under content-hashed names, cached for a year, and the pages hold no inline script or style.
  */
+import { createExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
+import { ERRORS, FIELD_MESSAGES } from '../src/errors';
+import { TEXTS } from '../src/pages/texts';
 
 /** Through the asset router and the worker, as a browser gets it. */
 async function page(path: string, headers: Record<string, string> = {}) {
@@ -75,5 +79,62 @@ describe('page headers', () => {
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     }
+  });
+});
+
+/** A page from a worker with these settings besides the test ones. */
+async function pageWith(settings: Record<string, string>, path: string) {
+  const response = await createApp().fetch(new Request(`http://localhost:8787${path}`), { ...env, ...settings }, createExecutionContext());
+  return { response, html: await response.text() };
+}
+
+describe('SITE_NAME', () => {
+  const named = (html: string) => ({
+    title: /<title>([^<]*)<\/title>/.exec(html)?.[1],
+    brand: /<span class="brand-name">([^<]*)<\/span>/.exec(html)?.[1],
+    footer: /<footer class="footer">([^<]*)<\/footer>/.exec(html)?.[1],
+    data: /data-site="([^"]*)"/.exec(html)?.[1],
+  });
+
+  it('names the pages in their header, title and footer', async () => {
+    for (const path of ['/login', '/login?lang=en', '/login/qq/callback', '/account']) {
+      const { html } = await pageWith({ SITE_NAME: '美多商城' }, path);
+      const { title, brand, footer, data } = named(html);
+      expect(title).toMatch(/ · 美多商城$/);
+      expect(brand).toBe('美多商城');
+      expect(footer).toMatch(/^美多商城 · /);
+      expect(data).toBe('美多商城');
+    }
+  });
+
+  it('left at its default, is the pages\' own name in each language', async () => {
+    expect(named((await pageWith({}, '/login')).html)).toMatchObject({ brand: '账号中心', title: '登录 · 账号中心' });
+    expect(named((await pageWith({}, '/login?lang=en')).html)).toMatchObject({ brand: 'Account', title: 'Sign in · Account' });
+  });
+
+  it('is text, never markup', async () => {
+    const { html } = await pageWith({ SITE_NAME: '<img src=x onerror=alert(1)>' }, '/login');
+    expect(html).not.toContain('<img src=x');
+    expect(named(html).brand).toBe('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('longer than 40 characters, is refused like any invalid setting', async () => {
+    const { response } = await pageWith({ SITE_NAME: '名'.repeat(41) }, '/login');
+    expect(response.status).toBe(500);
+  });
+});
+
+describe('Chinese texts', () => {
+  // ASCII , ; : ! ? and a full stop after a Han character: Chinese takes the full-width forms.
+  const HALF_WIDTH = /[,;:!?]|\p{Script=Han}\.|\.\p{Script=Han}/u;
+
+  it('every Chinese message of the API and the pages uses full-width punctuation', () => {
+    const messages = [
+      ...Object.values(ERRORS).map((e) => e.zh),
+      ...Object.values(FIELD_MESSAGES).map((m) => m.zh),
+      ...Object.values(TEXTS.zh),
+    ];
+    expect(messages.length).toBeGreaterThan(100);
+    expect(messages.filter((m) => HALF_WIDTH.test(m))).toEqual([]);
   });
 });

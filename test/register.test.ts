@@ -76,7 +76,7 @@ describe('POST /oauth/qq/bind/register (new account with nickname)', () => {
     const refused = await register(h, { bind_ticket: ticket, nickname: '坏\u0007昵称', mobile, sms_code: await h.smsCode(mobile), password: PASSWORD });
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({
-      error: { code: 'invalid_request', message: '请求参数有误', fields: { nickname: '昵称为 2 到 20 个字符,不能含控制字符' } },
+      error: { code: 'invalid_request', message: '请求参数有误', fields: { nickname: '昵称为 2 到 20 个字符，不能含控制字符' } },
     });
     expect(await usersWithMobile(h, mobile)).toEqual([]);
   });

@@ -7,7 +7,7 @@ type H = ReturnType<typeof harness>;
 const PASSWORD = 'correct horse 1';
 const WRONG = 'wrong password';
 const INVALID_CREDENTIALS = { error: { code: 'invalid_credentials', message: '用户名或密码错误' } };
-const TOO_MANY = { error: { code: 'too_many_attempts', message: '尝试次数过多,请稍后再试' } };
+const TOO_MANY = { error: { code: 'too_many_attempts', message: '尝试次数过多，请稍后再试' } };
 
 let seq = 0;
 function freshUsername(): string {

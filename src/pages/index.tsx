@@ -102,10 +102,13 @@ async function render(c: Context<AppEnv>, lang: Lang, p: PageParts): Promise<Res
   const other: Lang = lang === 'en' ? 'zh' : 'en';
   const otherLangHref = `${c.req.path}?${new URLSearchParams({ ...p.keep, lang: other }).toString()}`;
   const assets = await pageAssets(c.env.ASSETS);
+  const t = TEXTS[lang];
+  // The default name is the pages' own and is translated; a site's own name is shown as given.
+  const site = c.var.settings.SITE_NAME === TEXTS.zh.brand ? t.brand : c.var.settings.SITE_NAME;
   return c.html(
     <>
       {raw('<!DOCTYPE html>')}
-      <Layout lang={lang} t={TEXTS[lang]} page={p.page} title={p.title} assets={assets} otherLangHref={otherLangHref} data={p.data} wide={p.wide}>
+      <Layout lang={lang} t={t} page={p.page} title={p.title} site={site} assets={assets} otherLangHref={otherLangHref} data={p.data} wide={p.wide}>
         {p.body}
       </Layout>
     </>,

@@ -2,6 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import type { Lang } from '../env';
 import type { PageAssets } from './assets';
 import { BrandMark } from './components';
+import { fill } from './fill';
 import { CLIENT_TEXTS, type Texts } from './texts';
 
 export type PageName = 'login' | 'callback' | 'account' | 'message';
@@ -14,6 +15,8 @@ interface LayoutProps {
   t: Texts;
   page: PageName;
   title: string;
+  /** The name of the pages (SITE_NAME). */
+  site: string;
   assets: PageAssets;
   /** Where the language switch goes (the same page in the other language). */
   otherLangHref: string;
@@ -24,7 +27,7 @@ interface LayoutProps {
   children?: Child;
 }
 
-export const Layout: FC<LayoutProps> = ({ lang, t, page, title, assets, otherLangHref, data = {}, wide = false, children }) => {
+export const Layout: FC<LayoutProps> = ({ lang, t, page, title, site, assets, otherLangHref, data = {}, wide = false, children }) => {
   const clientTexts = Object.fromEntries(CLIENT_TEXTS.map((key) => [key, t[key]]));
   const dataAttributes = Object.fromEntries(Object.entries(data).map(([key, value]) => [`data-${key}`, value]));
   return (
@@ -34,16 +37,16 @@ export const Layout: FC<LayoutProps> = ({ lang, t, page, title, assets, otherLan
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex" />
-        <title>{`${title} · ${t.brand}`}</title>
+        <title>{`${title} · ${site}`}</title>
         <link rel="icon" href={FAVICON} />
         <link rel="stylesheet" href={assets.stylesheet} />
         <script src={assets.script} defer></script>
       </head>
-      <body data-page={page} data-t={JSON.stringify(clientTexts)} {...dataAttributes}>
+      <body data-page={page} data-site={site} data-t={JSON.stringify(clientTexts)} {...dataAttributes}>
         <header class="topbar">
           <a class="brand" href="/login">
             <BrandMark />
-            <span>{t.brand}</span>
+            <span class="brand-name">{site}</span>
           </a>
           <a class="lang-switch" href={otherLangHref} hreflang={lang === 'en' ? 'zh-CN' : 'en'} aria-label={t.switchLangLabel}>
             {t.switchLang}
@@ -57,7 +60,7 @@ export const Layout: FC<LayoutProps> = ({ lang, t, page, title, assets, otherLan
             {children}
           </div>
         </main>
-        <footer class="footer">{t.footer}</footer>
+        <footer class="footer">{fill(t.footer, { site })}</footer>
       </body>
     </html>
   );

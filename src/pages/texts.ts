@@ -3,10 +3,11 @@ import type { Lang } from '../lang';
 
 /** Every text the hosted pages show, Chinese first; `{name}` marks a value filled in later. */
 const zh = {
+  /** The name of the pages while SITE_NAME keeps its default (which is this one). */
   brand: '账号中心',
   switchLang: 'English',
   switchLangLabel: 'Switch to English',
-  footer: '安全登录由 qq-login-worker 提供',
+  footer: '{site} · 安全登录',
   noscript: '此页面需要启用 JavaScript。',
   working: '请稍候…',
   network: '网络连接失败，请检查网络后重试',
@@ -53,6 +54,7 @@ const zh = {
   resendIn: '{s} 秒后重发',
   resend: '重新获取',
   codeSent: '验证码已发送，请查收短信',
+  codeLockedWait: '验证码错误次数过多，请{time}再获取新的验证码。',
   devSms: '开发环境：验证码打印在 worker 的控制台日志中。',
   mobilePassword: '密码',
   mobilePasswordHint: '已注册的手机号请输入该账号的密码；未注册的手机号将自动创建账号，请设置 8–64 位密码。',
@@ -98,7 +100,7 @@ const en: Texts = {
   brand: 'Account',
   switchLang: '中文',
   switchLangLabel: '切换到中文',
-  footer: 'Secure sign-in by qq-login-worker',
+  footer: '{site} · Secure sign-in',
   noscript: 'This page needs JavaScript.',
   working: 'Please wait…',
   network: 'Network error; check your connection and try again',
@@ -145,6 +147,7 @@ const en: Texts = {
   resendIn: 'Resend in {s}s',
   resend: 'Resend',
   codeSent: 'Code sent; check your messages',
+  codeLockedWait: 'Too many wrong codes for this number; request a new one {time}.',
   devSms: "Development: the code is printed in the worker's console log.",
   mobilePassword: 'Password',
   mobilePasswordHint:
@@ -200,6 +203,7 @@ export const CLIENT_TEXTS = [
   'resendIn',
   'resend',
   'codeSent',
+  'codeLockedWait',
   'errorTitle',
   'cancelledTitle',
   'cancelledText',

@@ -5,7 +5,7 @@
 import { PATHS, type Me } from '../../contract';
 import { api } from './api';
 import { byId, setAvatar, setBusy, showAlert, showView } from './dom';
-import { fill, lang, t } from './page';
+import { fill, lang, maskMobiles, t } from './page';
 import { hasNumber, hasString, KEYS, load, save } from './storage';
 
 type Binding = Me['bindings'][number];
@@ -41,8 +41,9 @@ function renderBinding(qq: Binding | null): void {
   byId('qq-unbound-hint').hidden = !!qq;
   byId('unbind-confirm').hidden = true;
   if (!qq) return;
-  byId('binding-nickname').textContent = qq.nickname || 'QQ';
-  setAvatar(byId('binding-avatar'), qq.avatar, qq.nickname || 'QQ');
+  const nickname = maskMobiles(qq.nickname || 'QQ');
+  byId('binding-nickname').textContent = nickname;
+  setAvatar(byId('binding-avatar'), qq.avatar, nickname);
   const date = new Date(qq.bound_at);
   const when = isNaN(date.getTime())
     ? qq.bound_at
@@ -53,20 +54,20 @@ function renderBinding(qq: Binding | null): void {
   byId('binding-date').textContent = fill(t.boundAt, { date: when });
 }
 
-function render(me: Me): void {
+/** The heading, avatar and facts; an account without a nickname or avatar of its own goes by its QQ profile. */
+function renderProfile(me: Me): void {
   const user = me.user;
   const qq = me.bindings.find((b) => b.provider === 'qq') ?? null;
-  const name = user.nickname || user.username;
+  const name = maskMobiles(user.nickname || qq?.nickname || user.username);
   byId('account-title').textContent = name;
   setAvatar(byId('user-avatar'), user.avatar || qq?.avatar, name);
-  byId('fact-username').textContent = user.username;
+  byId('fact-username').textContent = maskMobiles(user.username);
   byId('fact-mobile').textContent = user.mobile || t.notSet;
   byId('fact-id').textContent = String(user.id);
   renderBinding(qq);
-  showView('account');
 }
 
-function wireUnbind(token: string): void {
+function wireUnbind(me: Me, token: string): void {
   const status = byId('account-status');
   const unbind = byId('unbind', HTMLButtonElement);
   const confirm = byId('unbind-confirm');
@@ -88,7 +89,7 @@ function wireUnbind(token: string): void {
       confirm.hidden = true;
       return showAlert(byId('account-alert'), result.error.message);
     }
-    renderBinding(null);
+    renderProfile({ ...me, bindings: [] });
     status.textContent = t.unbound;
     byId('bind-qq').focus();
   });
@@ -105,8 +106,9 @@ export function accountPage(): void {
       showView('account');
       return showAlert(byId('account-alert'), r.error.message);
     }
-    render(r.data);
-    wireUnbind(token);
+    renderProfile(r.data);
+    showView('account');
+    wireUnbind(r.data, token);
     byId('logout').addEventListener('click', () => signOut(t.signedOut));
   }
   void start();

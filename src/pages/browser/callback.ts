@@ -8,7 +8,8 @@ import { api } from './api';
 import { byId, setAvatar, showView } from './dom';
 import { onSubmit, showErrors, type SubmitHandler } from './forms';
 import { handOver } from './handover';
-import { fill, t } from './page';
+import { fill, maskMobiles, t } from './page';
+import { codeLocked } from './sms';
 import { hasNumber, hasString, KEYS, load, save } from './storage';
 import { wireTabs } from './tabs';
 
@@ -48,7 +49,7 @@ export function callbackPage(): void {
   function showBind(saved: SavedBind): void {
     bind = saved;
     const qq = saved.qq;
-    byId('bind-title').textContent = qq ? fill(t.greeting, { name: qq.nickname }) : t.greetingAnonymous;
+    byId('bind-title').textContent = qq ? fill(t.greeting, { name: maskMobiles(qq.nickname) }) : t.greetingAnonymous;
     setAvatar(byId('qq-avatar'), qq?.avatar, qq ? qq.nickname : 'QQ');
     const nickname = byId('r-nickname', HTMLInputElement);
     if (qq && !nickname.value) nickname.value = qq.nickname;
@@ -67,6 +68,7 @@ export function callbackPage(): void {
         save(KEYS.bind, null);
         return fail(r.error.message);
       }
+      if (r.error.code === 'sms_code_locked') return codeLocked(form, r.error, r.retryAfter);
       showErrors(form, r.error);
     };
 

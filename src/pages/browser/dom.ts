@@ -15,7 +15,7 @@ export function showView(name: string): void {
   for (const view of document.querySelectorAll<HTMLElement>('[data-view]')) view.hidden = view.dataset.view !== name;
   const heading = document.querySelector<HTMLElement>(`[data-view="${name}"] h1`);
   if (!heading) return;
-  if (body.dataset.page === 'callback') document.title = `${heading.textContent ?? ''} · ${document.title.split(' · ').pop() ?? ''}`;
+  if (body.dataset.page === 'callback') document.title = `${heading.textContent ?? ''} · ${body.dataset.site ?? ''}`;
   // Moves screen readers (and the keyboard) to what just appeared.
   if (heading.hasAttribute('tabindex')) heading.focus();
 }

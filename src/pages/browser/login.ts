@@ -16,7 +16,10 @@ export function loginPage(): void {
     if (isBusy(qq)) return;
     hideAlert(qqAlert);
     setBusy(qq, true);
-    const r = await api<AuthorizationStarted>('GET', `${PATHS.authorization}?next=${encodeURIComponent(next)}`);
+    const query = new URLSearchParams({ next });
+    // Phones get QQ's mobile page instead of its desktop QR code.
+    if (onPhone()) query.set('display', 'mobile');
+    const r = await api<AuthorizationStarted>('GET', `${PATHS.authorization}?${query.toString()}`);
     if (!r.ok) {
       setBusy(qq, false);
       showAlert(qqAlert, r.error.message);
@@ -31,4 +34,9 @@ export function loginPage(): void {
     handOver(next, r.data);
     return true;
   });
+}
+
+/** A narrow screen, or a mobile browser. */
+function onPhone(): boolean {
+  return matchMedia('(max-width: 640px)').matches || /Mobi|Android|iPhone|iPod|Windows Phone/i.test(navigator.userAgent);
 }

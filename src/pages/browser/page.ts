@@ -6,7 +6,9 @@ export const body = document.body;
 export const lang: Lang = document.documentElement.lang.startsWith('en') ? 'en' : 'zh';
 export const t: ClientTexts = JSON.parse(body.dataset.t ?? '{}');
 
-/** `{name}` in `text` replaced by `values.name`. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+export { fill } from '../fill';
+
+/** A mainland mobile anywhere in `text` shown as `138****8000`: no full mobile on screen. */
+export function maskMobiles(text: string): string {
+  return text.replace(/(^|\D)(1[3-9]\d)\d{4}(\d{4})(?=\D|$)/g, '$1$2****$3');
 }

@@ -1,22 +1,32 @@
 /** The "send code" buttons beside SMS code fields, with their resend countdown. */
 import { PATHS, type SmsSent } from '../../contract';
-import { api } from './api';
+import { api, type ApiError } from './api';
 import { byId, hideAlert } from './dom';
 import { clearFieldError, formAlert, inputNamed, showErrors } from './forms';
-import { fill, t } from './page';
+import { fill, lang, t } from './page';
+
+/** The running countdown of each button, so that a locked code can stop it. */
+const timers = new WeakMap<HTMLButtonElement, ReturnType<typeof setTimeout>>();
+
+function stopCountdown(button: HTMLButtonElement): void {
+  clearTimeout(timers.get(button));
+  timers.delete(button);
+}
 
 function countdown(button: HTMLButtonElement, seconds: number): void {
+  stopCountdown(button);
   const until = Date.now() + seconds * 1000;
   button.disabled = true;
   const tick = () => {
     const left = Math.ceil((until - Date.now()) / 1000);
     if (left <= 0) {
+      timers.delete(button);
       button.disabled = false;
       button.textContent = t.resend;
       return;
     }
     button.textContent = fill(t.resendIn, { s: left });
-    setTimeout(tick, 250);
+    timers.set(button, setTimeout(tick, 250));
   };
   tick();
 }
@@ -49,6 +59,36 @@ export function wireSendCode(button: HTMLButtonElement): void {
     }
     showErrors(form, r.error);
   });
+}
+
+/**
+ * The form's code is locked (`sms_code_locked`): the "sent" note and the countdown go, the
+ * code is cleared, and the error says what to do: request a new code now or, when the
+ * mobile is locked for a while (Retry-After), when.
+ */
+export function codeLocked(form: HTMLFormElement, error: ApiError, retryAfter: number): void {
+  form.querySelector('.sent-note')?.remove();
+  const code = inputNamed(form, 'sms_code');
+  code.value = '';
+  const button = form.querySelector<HTMLButtonElement>('button[data-send-code]');
+  if (button) {
+    stopCountdown(button);
+    button.textContent = t.resend;
+    button.disabled = retryAfter > 0;
+    // Re-enabled, without ticking, once the lock ends.
+    if (retryAfter > 0) timers.set(button, setTimeout(() => (button.disabled = false), retryAfter * 1000));
+  }
+  const message = retryAfter > 0 ? fill(t.codeLockedWait, { time: inTime(retryAfter) }) : error.message;
+  showErrors(form, { ...error, message });
+  if (button && !button.disabled) button.focus();
+}
+
+/** "in 3 hours", "3小时后": the largest whole unit, rounded up. */
+function inTime(seconds: number): string {
+  const format = new Intl.RelativeTimeFormat(lang === 'en' ? 'en' : 'zh-CN', { numeric: 'always' });
+  if (seconds < 60) return format.format(Math.ceil(seconds), 'second');
+  if (seconds < 3600) return format.format(Math.ceil(seconds / 60), 'minute');
+  return format.format(Math.ceil(seconds / 3600), 'hour');
 }
 
 /** A short success note under the SMS code field, read out by screen readers. */
