@@ -18,6 +18,8 @@ export default defineConfig(async () => {
       include: ['test/**/*.test.ts'],
       exclude: ['test/e2e/**'],
       setupFiles: ['./test/setup.ts'],
+      // Every auth request writes one event line; tests that care spy on console.log.
+      onConsoleLog: (log: string) => !log.trimStart().startsWith('{ event: '),
     },
   };
 });

@@ -1,14 +1,17 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { defaultDeps, type Deps } from './deps';
-import type { AppEnv, Lang } from './env';
-import { AppError, ERRORS, errorBody, preferredLang, type ErrorCode } from './errors';
+import type { AppEnv } from './env';
+import type { Lang } from './lang';
+import { AppError, ERRORS, errorBody, type ErrorCode } from './errors';
+import { preferredLang } from './lang';
 import { corsForConfiguredOrigins } from './http/cors';
 import { pages } from './pages';
 import { bind } from './routes/bind';
 import { oauth } from './routes/oauth';
 import { sms } from './routes/sms';
 import { usersRoutes } from './routes/users';
+import { logError } from './log';
 import { SettingsError, settingsOf } from './settings';
 
 /** The worker, with its outside world (`fetch`, clock, SMS provider) replaceable for tests. */
@@ -48,22 +51,26 @@ export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
-      for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+      if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
       return c.json(errorBody(err.code, langOf(c), err.fields), { status: statusOf(err.code) });
     }
-    // Hono's own validators and limits: a malformed request, never a server fault.
-    if (err instanceof HTTPException && err.status === 413) return fail(c, 'payload_too_large');
-    if (err instanceof HTTPException && err.status < 500) return fail(c, 'invalid_json');
-    if (err instanceof SettingsError) {
-      console.error(`refusing to serve: ${err.message}`);
-    } else {
-      console.error(`unexpected error on ${c.req.method} ${c.req.path}: ${describe(err)}`);
-    }
+    // Hono's own body parsing and limits: a malformed request, never a server fault.
+    const honoCode = err instanceof HTTPException ? HONO_ERRORS[err.status] : undefined;
+    if (honoCode !== undefined) return fail(c, honoCode);
+    if (err instanceof SettingsError) logError(`refusing to serve: ${err.message}`);
+    else logError(`unexpected error on ${c.req.method} ${c.req.path}`, err);
     return fail(c, 'internal_error');
   });
 
   return app;
 }
+
+/** The HTTPExceptions Hono itself throws for a bad request; any other is internal. */
+const HONO_ERRORS: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_json',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
 
 function fail(c: Context<AppEnv>, code: ErrorCode): Response {
   return c.json(errorBody(code, langOf(c)), { status: statusOf(code) });
@@ -76,15 +83,4 @@ function langOf(c: Context<AppEnv>): Lang {
 
 function statusOf(code: ErrorCode) {
   return ERRORS[code].status;
-}
-
-/**
- * The innermost message of an unexpected error, without the SQL parameters drizzle adds
- * (they can hold hashes and sealed tokens).
- */
-function describe(err: unknown): string {
-  let e = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : 'non-error thrown';
-  return text.split(/\bparams:/)[0]?.slice(0, 500) ?? text;
 }

@@ -27,6 +27,20 @@ export async function hmacSha256(key: string, value: string): Promise<Uint8Array
   return new Uint8Array(await crypto.subtle.sign('HMAC', k, encoder.encode(value)));
 }
 
+/** An HMAC-SHA256 signing key derived with HKDF-SHA256 from base64 key material under `label`. */
+export async function deriveHmacKey(material: string, label: string): Promise<CryptoKey> {
+  const bytes = fromBase64(material.trim());
+  if (bytes === null) throw new Error('key material is not base64');
+  const base = await crypto.subtle.importKey('raw', bytes, 'HKDF', false, ['deriveKey']);
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: encoder.encode(label) },
+    base,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign'],
+  );
+}
+
 export function base64url(bytes: Uint8Array): string {
   return toBase64(bytes).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }

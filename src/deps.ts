@@ -1,19 +1,14 @@
-import type { SmsProvider } from './sms/provider';
-import type { Settings } from './settings';
-
 /**
  * Everything the worker reaches outside itself, besides its bindings. Production uses
- * the defaults; tests pass a fake QQ's fetch, a pinned clock or a recording SMS provider.
+ * the defaults; tests pass fakes' fetch and a pinned clock.
  */
 export interface Deps {
-  /** Outbound fetch for QQ and the SMS webhook. */
+  /** Outbound fetch for QQ, the SMS providers and the captcha services. */
   fetch: typeof fetch;
   /** Milliseconds since the epoch. */
   now: () => number;
-  /** How long any QQ or SMS call may take. */
+  /** How long any outbound call may take. */
   timeoutMs: number;
-  /** Overrides the provider chosen by SMS_PROVIDER. */
-  sms?: (settings: Settings, deps: Deps) => SmsProvider;
 }
 
 export const defaultDeps: Deps = {

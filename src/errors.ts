@@ -10,6 +10,7 @@ export const ERRORS = {
   qq_code_invalid: { status: 400, zh: 'QQ 授权码无效或已使用，请重新登录', en: 'QQ refused the authorization code; please log in again' },
   invalid_bind_ticket: { status: 400, zh: '绑定凭证无效或已过期，请重新进行 QQ 登录', en: 'The bind ticket is invalid or expired; please log in with QQ again' },
   invalid_sms_code: { status: 400, zh: '短信验证码错误', en: 'The SMS code is wrong or expired' },
+  invalid_captcha: { status: 400, zh: '请先完成人机验证', en: 'Please complete the captcha' },
   invalid_credentials: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
   unauthorized: { status: 401, zh: '请先登录', en: 'Please log in' },
   qq_token_invalid: { status: 401, zh: 'QQ 访问令牌无效', en: 'The QQ access token is invalid' },
@@ -26,6 +27,7 @@ export const ERRORS = {
   too_many_attempts: { status: 429, zh: '尝试次数过多，请稍后再试', en: 'Too many failed attempts; please try again later' },
   qq_unavailable: { status: 502, zh: 'QQ 服务暂时不可用，请稍后重试', en: 'QQ is unavailable right now; please try again' },
   sms_send_failed: { status: 502, zh: '短信发送失败，请稍后重试', en: 'The SMS could not be sent; please try again' },
+  captcha_unavailable: { status: 502, zh: '人机验证服务暂时不可用，请稍后重试', en: 'The captcha service is unavailable right now; please try again' },
   internal_error: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; zh: string; en: string }>;
 
@@ -47,14 +49,25 @@ export const FIELD_MESSAGES = {
 
 export type FieldMessage = keyof typeof FIELD_MESSAGES;
 
+export interface AppErrorDetails {
+  /** `invalid_request`: the message shown next to each bad field. */
+  fields?: Record<string, FieldMessage>;
+  /** Seconds until trying again makes sense; the error boundary sends it as `Retry-After`. */
+  retryAfter?: number;
+}
+
 /** A failure the client caused or must know about; answered as the contract's error body. */
 export class AppError extends Error {
+  readonly fields: Record<string, FieldMessage> | undefined;
+  readonly retryAfter: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
-    readonly fields?: Record<string, FieldMessage>,
-    readonly headers?: Record<string, string>,
+    details: AppErrorDetails = {},
   ) {
     super(code);
+    this.fields = details.fields;
+    this.retryAfter = details.retryAfter === undefined ? undefined : Math.max(1, Math.ceil(details.retryAfter));
   }
 }
 
@@ -68,21 +81,6 @@ export function errorBody(code: ErrorCode, lang: Lang, fields?: Record<string, F
     body.error.fields = Object.fromEntries(Object.entries(fields).map(([name, key]) => [name, FIELD_MESSAGES[key][lang]]));
   }
   return body;
-}
-
-/** English when Accept-Language ranks English above Chinese; Chinese otherwise. */
-export function preferredLang(header: string | undefined): Lang {
-  if (!header) return 'zh';
-  let best: { lang: Lang; q: number } | null = null;
-  for (const part of header.split(',')) {
-    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (!Number.isFinite(q) || q <= 0) continue;
-    const lang: Lang | null = tag.startsWith('en') ? 'en' : tag.startsWith('zh') ? 'zh' : null;
-    if (lang && (best === null || q > best.q)) best = { lang, q };
-  }
-  return best?.lang ?? 'zh';
 }
 
 export function isFieldMessage(name: string): name is FieldMessage {

@@ -2,7 +2,6 @@ declare namespace Cloudflare {
   interface Env {
     DB: D1Database;
     KV: KVNamespace;
-    ASSETS: Fetcher;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
   /** The worker's default export, as `exports.default` of cloudflare:workers. */

@@ -2,6 +2,7 @@
  * Passwords in Django's format, `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`, so
  * accounts move between this worker and the Django shops in both directions.
  */
+import { logWarning } from '../log';
 import { fromBase64, toBase64 } from '../crypto';
 
 /** The Workers runtime refuses more than 100,000 PBKDF2 iterations in production. */
@@ -37,7 +38,7 @@ export async function verifyPassword(password: string, encoded: string): Promise
   if (iterations > MAX_ITERATIONS) {
     // Hashes made by newer Django versions (600,000+ iterations) cannot be checked at the
     // edge; such accounts sign in with SMS or have their password reset.
-    console.warn('password hash over the runtime PBKDF2 limit; cannot verify');
+    logWarning('password hash over the runtime PBKDF2 limit; cannot verify');
     // Same cost as a real check, so the answer's timing does not single such accounts out.
     await verifyPassword(password, DUMMY_HASH);
     return false;

@@ -5,7 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { seconds } from '../db/client';
+import { seconds } from '../time';
 import { loginFailures } from '../db/schema';
 import { accountIdByLogin } from '../db/users';
 import { AppError } from '../errors';
@@ -61,7 +61,7 @@ export function enforce(reservations: readonly Reservation[], nowMs: number): vo
   const over = reservations.filter((r) => r.failures > r.limit);
   if (over.length === 0) return;
   const retryAfter = Math.max(...over.map((r) => r.windowStartedAt + WINDOW_SECONDS - seconds(nowMs)), 1);
-  throw new AppError('too_many_attempts', undefined, { 'Retry-After': String(retryAfter) });
+  throw new AppError('too_many_attempts', { retryAfter });
 }
 
 /** After a success: the account's count starts over; the client's reservation is returned. */

@@ -16,7 +16,3 @@ export function brokenUniqueConstraint(err: unknown): string | null {
   return null;
 }
 
-/** Unix seconds. */
-export function seconds(ms: number): number {
-  return Math.floor(ms / 1000);
-}

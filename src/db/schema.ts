@@ -17,6 +17,13 @@ export const users = sqliteTable(
     avatar: text('avatar'),
     /** Django's `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`. */
     passwordHash: text('password_hash').notNull(),
+    /** False for accounts kept from a Django shop as inactive: they cannot log in. */
+    isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+    /**
+     * Carried in every login token (`ver`); raising it revokes every token issued before.
+     * Logout, password change and password reset raise it; logging in never writes it.
+     */
+    tokenVersion: integer('token_version').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
   },
@@ -61,14 +68,34 @@ export const qqBindings = sqliteTable(
  * sent. Kept in D1, not KV, because the resend window, the guess count and consumption
  * must be atomic.
  */
-export const smsCodes = sqliteTable('sms_codes', {
-  mobile: text('mobile').primaryKey(),
-  /** Null once consumed or when no code is active. */
-  codeHash: text('code_hash'),
-  expiresAt: integer('expires_at').notNull(),
-  attempts: integer('attempts').notNull().default(0),
-  sentAt: integer('sent_at').notNull(),
-});
+export const smsCodes = sqliteTable(
+  'sms_codes',
+  {
+    mobile: text('mobile').primaryKey(),
+    /** Null once consumed or when no code is active. */
+    codeHash: text('code_hash'),
+    expiresAt: integer('expires_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [index('sms_codes_expires_at').on(t.expiresAt)],
+);
+
+/**
+ * Fixed-window counters that must be exact under concurrency (SMS sending and guessing
+ * limits, password failures): one upsert counts and answers the new count atomically. A
+ * row whose window has ended counts as zero and is restarted by the next upsert; the
+ * housekeeping cron deletes such rows.
+ */
+export const counters = sqliteTable(
+  'counters',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    windowEndsAt: integer('window_ends_at').notNull(),
+  },
+  (t) => [index('counters_window_ends_at').on(t.windowEndsAt)],
+);
 
 /** Bind tickets that have been used: the atomic half of "single-use". */
 export const spentBindTickets = sqliteTable(
@@ -81,11 +108,15 @@ export const spentBindTickets = sqliteTable(
 );
 
 /** Failed password attempts per account (or per unknown login name) and per client. */
-export const loginFailures = sqliteTable('login_failures', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull(),
-  windowStartedAt: integer('window_started_at').notNull(),
-});
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    windowStartedAt: integer('window_started_at').notNull(),
+  },
+  (t) => [index('login_failures_window_started_at').on(t.windowStartedAt)],
+);
 
 export type User = typeof users.$inferSelect;
 export type QQBinding = typeof qqBindings.$inferSelect;

@@ -1,4 +1,4 @@
-import { originOf } from '../settings';
+import { originOf } from '../http/url';
 
 /**
  * `next` as given when it is a path on this site or a URL on an allowed origin; null

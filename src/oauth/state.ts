@@ -3,7 +3,8 @@
  * an HttpOnly cookie. KV key `state:<sha256(state "." browser cookie)>`, value `{ next }`:
  * only the browser that asked can even find its state, so nobody else can spend it.
  */
-import * as z from 'zod';
+import { parseJson } from '../json';
+import * as z from 'zod/mini';
 import { randomToken, sha256 } from '../crypto';
 
 export const STATE_TTL_SECONDS = 600;
@@ -47,10 +48,3 @@ async function key(state: string, browserId: string): Promise<string> {
   return `state:${await sha256(`${state}.${browserId}`)}`;
 }
 
-export function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return null;
-  }
-}

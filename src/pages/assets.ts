@@ -18,8 +18,7 @@ export type PageAssets = z.infer<typeof manifestSchema>;
 const manifests = new WeakMap<Fetcher, Promise<PageAssets>>();
 
 /** The URLs of the pages' script and stylesheet. */
-export function pageAssets(assets: Fetcher | undefined): Promise<PageAssets> {
-  if (assets === undefined) return Promise.reject(new Error('no ASSETS binding: see [assets] in wrangler.toml'));
+export function pageAssets(assets: Fetcher): Promise<PageAssets> {
   let manifest = manifests.get(assets);
   if (manifest === undefined) {
     manifest = readManifest(assets);

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv, Lang } from '../env';
-import { preferredLang } from '../errors';
+import type { AppEnv } from '../env';
+import type { Lang } from '../lang';
+import { preferredLang } from '../lang';
 
 export const LANG_COOKIE = 'lang';
 

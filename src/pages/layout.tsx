@@ -1,5 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
-import type { Lang } from '../env';
+import type { Lang } from '../lang';
 import type { PageAssets } from './assets';
 import { BrandMark } from './components';
 import { fill } from './fill';

@@ -1,49 +1,54 @@
-import { Hono } from 'hono';
-import * as z from 'zod';
+import { Hono, type Context } from 'hono';
+import * as z from 'zod/mini';
 import { ctxOf } from '../context';
 import type { AppEnv } from '../env';
 import { jsonBody } from '../http/body';
+import { authEvent, noteEvent, noteLogin } from '../http/events';
 import { bindTicket, login, mobile, nickname, password, smsCode } from '../http/fields';
 import { validate } from '../http/validate';
 import { bindByMobile, bindToAccount, registerAndBind, type Bound } from '../services/bind';
 
 export const bind = new Hono<AppEnv>();
 
-const answer = (bound: Bound) => [bound, bound.created ? 201 : 200] as const;
+function answer(c: Context<AppEnv>, bound: Bound) {
+  noteLogin(c, bound);
+  return c.json(bound, bound.created ? 201 : 200);
+}
 
 bind.post(
   '/',
+  authEvent('bind'),
   jsonBody,
   validate('json', z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password })),
   async (c) => {
     const b = c.req.valid('json');
-    return c.json(
-      ...answer(await bindByMobile(ctxOf(c), { bindTicket: b.bind_ticket, mobile: b.mobile, smsCode: b.sms_code, password: b.password })),
-    );
+    noteEvent(c, { mobile: b.mobile });
+    return answer(c, await bindByMobile(ctxOf(c), { bindTicket: b.bind_ticket, mobile: b.mobile, smsCode: b.sms_code, password: b.password }));
   },
 );
 
-bind.post('/account', jsonBody, validate('json', z.object({ bind_ticket: bindTicket, username: login, password })), async (c) => {
+bind.post('/account', authEvent('bind_account'), jsonBody, validate('json', z.object({ bind_ticket: bindTicket, username: login, password })), async (c) => {
   const b = c.req.valid('json');
-  return c.json(...answer(await bindToAccount(ctxOf(c), { bindTicket: b.bind_ticket, username: b.username, password: b.password })));
+  return answer(c, await bindToAccount(ctxOf(c), { bindTicket: b.bind_ticket, username: b.username, password: b.password }));
 });
 
 bind.post(
   '/register',
+  authEvent('bind_register'),
   jsonBody,
   validate('json', z.object({ bind_ticket: bindTicket, nickname, mobile, sms_code: smsCode, password })),
   async (c) => {
     const b = c.req.valid('json');
-    return c.json(
-      ...answer(
-        await registerAndBind(ctxOf(c), {
-          bindTicket: b.bind_ticket,
-          nickname: b.nickname,
-          mobile: b.mobile,
-          smsCode: b.sms_code,
-          password: b.password,
-        }),
-      ),
+    noteEvent(c, { mobile: b.mobile });
+    return answer(
+      c,
+      await registerAndBind(ctxOf(c), {
+        bindTicket: b.bind_ticket,
+        nickname: b.nickname,
+        mobile: b.mobile,
+        smsCode: b.sms_code,
+        password: b.password,
+      }),
     );
   },
 );

@@ -1,18 +1,20 @@
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ctxOf } from '../context';
 import type { SmsSent } from '../contract';
 import type { AppEnv } from '../env';
 import { jsonBody } from '../http/body';
+import { authEvent, noteEvent } from '../http/events';
 import { mobile } from '../http/fields';
 import { validate } from '../http/validate';
-import { sendCode } from '../sms/codes';
-import { smsProviderFor } from '../sms/provider';
+import { sendSmsCode } from '../services/sms';
 
 export const sms = new Hono<AppEnv>();
 
-sms.post('/codes', jsonBody, validate('json', z.object({ mobile })), async (c) => {
-  const ctx = ctxOf(c);
-  const sent = await sendCode(ctx.db, smsProviderFor(ctx.settings, ctx.deps), ctx.settings, c.req.valid('json').mobile, ctx.now);
+sms.post('/codes', authEvent('sms_send'), jsonBody, validate('json', z.object({ mobile })), async (c) => {
+  const { mobile } = c.req.valid('json');
+  noteEvent(c, { mobile });
+  const sent = await sendSmsCode(ctxOf(c), mobile);
+  noteEvent(c, { outcome: 'sent' });
   return c.json({ expires_in: sent.expiresIn, resend_after: sent.resendAfter } satisfies SmsSent, 202);
 });

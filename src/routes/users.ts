@@ -1,18 +1,21 @@
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ctxOf } from '../context';
 import type { AppEnv } from '../env';
 import { requireUser } from '../http/auth';
 import { jsonBody } from '../http/body';
+import { authEvent, noteEvent, noteLogin } from '../http/events';
 import { login, password } from '../http/fields';
 import { validate } from '../http/validate';
 import { me, passwordLogin, unbindQQ } from '../services/accounts';
 
 export const usersRoutes = new Hono<AppEnv>();
 
-usersRoutes.post('/login', jsonBody, validate('json', z.object({ username: login, password })), async (c) => {
+usersRoutes.post('/login', authEvent('password_login'), jsonBody, validate('json', z.object({ username: login, password })), async (c) => {
   const { username, password } = c.req.valid('json');
-  return c.json(await passwordLogin(ctxOf(c), username, password));
+  const answer = await passwordLogin(ctxOf(c), username, password);
+  noteLogin(c, answer);
+  return c.json(answer);
 });
 
 usersRoutes.get('/me', requireUser, async (c) => {
@@ -20,7 +23,8 @@ usersRoutes.get('/me', requireUser, async (c) => {
   return c.json(await me(ctxOf(c), c.var.userId));
 });
 
-usersRoutes.delete('/me/bindings/qq', requireUser, async (c) => {
+usersRoutes.delete('/me/bindings/qq', authEvent('unbind'), requireUser, async (c) => {
+  noteEvent(c, { userId: c.var.userId });
   await unbindQQ(ctxOf(c), c.var.userId);
   return c.body(null, 204);
 });

@@ -6,7 +6,7 @@ import { qqBindings } from '../db/schema';
 import { accountByLoginQuery, findAccountById } from '../db/users';
 import { AppError } from '../errors';
 import { attemptQueries, checkPassword, reservationsOf } from './passwords';
-import { loggedIn, maskMobile, publicUser, type LoggedIn, type PublicUser } from './session';
+import { loggedIn, maskMobileOrNull, publicUser, type LoggedIn, type PublicUser } from './session';
 
 /** Username or mobile + password. */
 export async function passwordLogin(ctx: Ctx, login: string, password: string): Promise<LoggedIn> {
@@ -25,7 +25,7 @@ export async function me(ctx: Ctx, userId: number): Promise<Me> {
   if (account === null) throw new AppError('unauthorized');
   const { user, binding } = account;
   return {
-    user: { ...publicUser(user), mobile: maskMobile(user.mobile) },
+    user: { ...publicUser(user), mobile: maskMobileOrNull(user.mobile) },
     bindings:
       binding === null
         ? []

@@ -3,12 +3,14 @@
  * what it needs in one batch, checks the password (one PBKDF2 derivation), then writes in
  * one atomic batch that also spends the ticket, so no half-written account can remain.
  */
+import { MAX_BIND_TICKET_TTL_SECONDS } from '../settings';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { lt } from 'drizzle-orm';
 import { hashPassword } from '../auth/password';
 import { releaseAttempts, releaseQueries, type Reservation } from '../auth/throttle';
 import type { Ctx } from '../context';
-import { brokenUniqueConstraint, seconds } from '../db/client';
+import { brokenUniqueConstraint } from '../db/client';
+import { seconds } from '../time';
 import { spentBindTickets, users, type User } from '../db/schema';
 import { accountByLoginQuery, accountByMobileQuery, insertBindingQuery, takenQuery } from '../db/users';
 import { AppError, type ErrorCode } from '../errors';
@@ -19,8 +21,6 @@ import { loggedIn, type LoggedIn } from './session';
 
 export type Bound = LoggedIn & { created: boolean };
 
-/** Spent tickets are kept as long as any ticket can live (the longest allowed TTL). */
-const SPENT_TICKET_RETENTION_SECONDS = 3600;
 
 /** Mobile + SMS code + password: binds the account with that mobile, or creates one. */
 export async function bindByMobile(
@@ -118,7 +118,7 @@ async function completeBind(
   const head = [
     // First, so that of two uses of one ticket the second fails here.
     db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now }),
-    db.delete(spentBindTickets).where(lt(spentBindTickets.spentAt, now - SPENT_TICKET_RETENTION_SECONDS)),
+    db.delete(spentBindTickets).where(lt(spentBindTickets.spentAt, now - MAX_BIND_TICKET_TTL_SECONDS)),
   ] as const;
   const tail: BatchItem<'sqlite'>[] = [...(guess ? [consumeCodeQuery(db, guess)] : []), ...releaseQueries(db, reservations)];
   let user: User;

@@ -1,9 +1,10 @@
 /** The one place a password is checked: throttled, and one PBKDF2 derivation whatever happens. */
+import { logWarning } from '../log';
 import { eq } from 'drizzle-orm';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../auth/password';
 import { ACCOUNT_LIMIT, CLIENT_LIMIT, enforce, reserveAccountAttempt, reserveClientAttempt, reserveUserAttempt, type Reservation } from '../auth/throttle';
 import type { Ctx } from '../context';
-import { seconds } from '../db/client';
+import { seconds } from '../time';
 import { users, type User } from '../db/schema';
 import { AppError } from '../errors';
 
@@ -40,6 +41,6 @@ async function upgradeHash(ctx: Ctx, user: User, password: string): Promise<void
     const passwordHash = await hashPassword(password);
     await ctx.db.update(users).set({ passwordHash, updatedAt: seconds(ctx.now) }).where(eq(users.id, user.id));
   } catch (err) {
-    console.warn(`password hash upgrade failed: ${err instanceof Error ? err.message : 'unknown error'}`);
+    logWarning('password hash upgrade failed', err);
   }
 }

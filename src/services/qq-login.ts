@@ -1,10 +1,13 @@
 /** From QQ's answer to a login: the callback (web) and app-login (native SDK) flows. */
 import type { Ctx } from '../context';
 import type { BindRequired, LoginOutcome } from '../contract';
-import { seconds } from '../db/client';
+import { seconds } from '../time';
 import { qqBindings, type QQBinding } from '../db/schema';
 import { findAccountByOpenid } from '../db/users';
-import { AppError } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
+import { logError, logWarning } from '../log';
+import { onePer } from '../memo';
+import type { Settings } from '../settings';
 import { issueState, consumeState } from '../oauth/state';
 import { issueTicket, type TicketPayload } from '../oauth/ticket';
 import {
@@ -13,6 +16,7 @@ import {
   getIdentity,
   getProfile,
   QQError,
+  type QQErrorKind,
   type QQIdentity,
   type QQProfile,
   type QQTokens,
@@ -40,9 +44,11 @@ export async function finishWebLogin(ctx: Ctx, code: string, state: string, brow
     tokens = await exchangeCode(ctx.qq, code);
     identity = await identify(ctx, tokens.accessToken);
   } catch (err) {
-    throw webFlowError(err);
+    throw flowError(err, WEB_FLOW_ERRORS);
   }
-  if (identity.clientId !== ctx.settings.QQ_APP_ID) throw webFlowError(new QQError('config', null, 'token issued to another app'));
+  if (identity.clientId !== ctx.settings.QQ_APP_ID) {
+    throw flowError(new QQError('config', null, 'token issued to another app'), WEB_FLOW_ERRORS);
+  }
   return finishLogin(ctx, tokens, identity, record.next);
 }
 
@@ -52,8 +58,7 @@ export async function finishAppLogin(ctx: Ctx, accessToken: string): Promise<Log
   try {
     identity = await identify(ctx, accessToken);
   } catch (err) {
-    if (err instanceof QQError && err.kind === 'token_invalid') throw new AppError('qq_token_invalid');
-    throw webFlowError(err);
+    throw flowError(err, APP_FLOW_ERRORS);
   }
   if (identity.clientId !== ctx.settings.QQ_APP_ID) throw new AppError('qq_token_invalid');
   return finishLogin(ctx, { accessToken, refreshToken: null, expiresIn: 0 }, identity, null);
@@ -99,17 +104,19 @@ export async function sealTokens(
 
 // Apps without a unionid grant get 100048 on every `unionid=1`: after a refusal this
 // isolate asks for the openid alone for a while, instead of making two calls per login.
+// Kept per settings object (once per isolate), like the other per-isolate caches.
 const UNIONID_RETRY_MS = 60 * 60 * 1000;
-let unionidDeniedUntil = 0;
+const unionidBackoff = onePer((_settings: Settings) => ({ deniedUntil: 0 }));
 
 async function identify(ctx: Ctx, accessToken: string): Promise<QQIdentity> {
-  const wantUnionid = ctx.settings.QQ_UNIONID && ctx.now >= unionidDeniedUntil;
+  const backoff = unionidBackoff(ctx.settings);
+  const wantUnionid = ctx.settings.QQ_UNIONID && ctx.now >= backoff.deniedUntil;
   try {
     return await getIdentity(ctx.qq, accessToken, wantUnionid);
   } catch (err) {
     if (!(wantUnionid && err instanceof QQError && err.kind === 'unionid_denied')) throw err;
-    unionidDeniedUntil = ctx.now + UNIONID_RETRY_MS;
-    console.warn(`QQ_UNIONID is true but QQ refused the unionid (${err.qqCode}); logging in by openid only`);
+    backoff.deniedUntil = ctx.now + UNIONID_RETRY_MS;
+    logWarning(`QQ_UNIONID is true but QQ refused the unionid (${err.qqCode}); logging in by openid only`);
     return getIdentity(ctx.qq, accessToken, false);
   }
 }
@@ -118,7 +125,7 @@ async function profileOrNull(ctx: Ctx, accessToken: string, openid: string): Pro
   try {
     return await getProfile(ctx.qq, accessToken, openid);
   } catch (err) {
-    console.warn(`QQ profile unavailable: ${err instanceof Error ? err.message : 'unknown error'}`);
+    logWarning('QQ profile unavailable', err);
     return null;
   }
 }
@@ -140,15 +147,32 @@ async function refreshBinding(ctx: Ctx, binding: QQBinding, tokens: QQTokens, id
       })
       .where(eq(qqBindings.id, binding.id));
   } catch (err) {
-    console.warn(`QQ binding refresh failed: ${err instanceof Error ? err.message : 'unknown error'}`);
+    logWarning('QQ binding refresh failed', err);
   }
 }
 
-/** In the web flow a refused token is QQ's fault or ours, never the visitor's. */
-function webFlowError(err: unknown): Error {
+/**
+ * The answer for each way a QQ call can fail. In the web flow a refused token is QQ's
+ * fault or ours, never the visitor's; in the app flow the token is the client's input.
+ */
+const WEB_FLOW_ERRORS: Record<QQErrorKind, ErrorCode> = {
+  code_invalid: 'qq_code_invalid',
+  token_invalid: 'qq_unavailable',
+  unionid_denied: 'qq_unavailable',
+  no_permission: 'qq_unavailable',
+  config: 'qq_unavailable',
+  unavailable: 'qq_unavailable',
+};
+
+const APP_FLOW_ERRORS: Record<QQErrorKind, ErrorCode> = {
+  ...WEB_FLOW_ERRORS,
+  token_invalid: 'qq_token_invalid',
+};
+
+function flowError(err: unknown, codes: Record<QQErrorKind, ErrorCode>): Error {
   if (!(err instanceof QQError)) return err instanceof Error ? err : new Error('unknown failure');
-  if (err.kind === 'code_invalid') return new AppError('qq_code_invalid');
-  if (err.kind === 'config') console.error(`QQ refused our app settings: ${err.message}`);
-  else console.warn(err.message);
-  return new AppError('qq_unavailable');
+  const code = codes[err.kind];
+  if (err.kind === 'config') logError('QQ refused our app settings', err);
+  else if (code !== 'qq_code_invalid' && code !== 'qq_token_invalid') logWarning('QQ call failed', err);
+  return new AppError(code);
 }

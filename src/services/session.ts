@@ -2,6 +2,7 @@ import { issueToken } from '../auth/jwt';
 import type { Ctx } from '../context';
 import type { LoggedIn, PublicUser } from '../contract';
 import type { User } from '../db/schema';
+import { maskMobile } from '../log';
 
 export type { LoggedIn, PublicUser };
 
@@ -18,6 +19,6 @@ export async function loggedIn(ctx: Ctx, user: User, next?: string | null): Prom
 }
 
 /** `138****8000` */
-export function maskMobile(mobile: string | null): string | null {
-  return mobile === null ? null : `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
+export function maskMobileOrNull(mobile: string | null): string | null {
+  return mobile === null ? null : maskMobile(mobile);
 }

@@ -5,12 +5,15 @@
  * caller's success batch.
  */
 import { and, eq, gt, isNotNull, sql } from 'drizzle-orm';
-import { base64url, hmacSha256, randomDigits } from '../crypto';
-import { seconds, type Database } from '../db/client';
+import { base64url, deriveHmacKey, randomDigits } from '../crypto';
+import { logWarning } from '../log';
+import { onePer } from '../memo';
+import type { Database } from '../db/client';
+import { seconds } from '../time';
 import { smsCodes } from '../db/schema';
 import { AppError } from '../errors';
 import type { Settings } from '../settings';
-import type { SmsProvider } from './provider';
+import { SmsSendError, type SmsProvider } from './provider';
 
 export interface SentCode {
   expiresIn: number;
@@ -41,15 +44,21 @@ export async function sendCode(
   if (claimed.length === 0) {
     const last = await db.select({ sentAt: smsCodes.sentAt }).from(smsCodes).where(eq(smsCodes.mobile, mobile)).get();
     const wait = Math.max(1, (last?.sentAt ?? now) + settings.SMS_RESEND_SECONDS - now);
-    throw new AppError('sms_too_frequent', undefined, { 'Retry-After': String(wait) });
+    throw new AppError('sms_too_frequent', { retryAfter: wait });
   }
   try {
     await provider.send({ mobile, code, ttlSeconds: ttl });
   } catch (err) {
-    // Undo the claim: no active code, no resend window spent. The window was open when we
-    // claimed it, so deleting the row restores exactly what was there for resending.
+    if (err instanceof SmsSendError && err.failure === 'unreachable') {
+      // The message may still arrive: the code stays valid and the window stays spent, so
+      // a slow gateway cannot be hammered without a cooldown.
+      logWarning('SMS provider did not answer; the code stays active', err);
+      throw new AppError('sms_send_failed');
+    }
+    // Refused: undo the claim, so no code is active and no resend window is spent. The
+    // window was open when we claimed it, so deleting the row restores what was there.
     await db.delete(smsCodes).where(and(eq(smsCodes.mobile, mobile), eq(smsCodes.codeHash, hash)));
-    console.warn(`SMS send failed: ${err instanceof Error ? err.message : 'unknown error'}`);
+    logWarning('SMS provider refused the message', err);
     throw new AppError('sms_send_failed');
   }
   return { expiresIn: ttl, resendAfter: settings.SMS_RESEND_SECONDS };
@@ -96,5 +105,14 @@ export function consumeCodeQuery(db: Database, guess: CodeGuess) {
 
 async function codeHash(settings: Settings, mobile: string, code: string): Promise<string> {
   // Keyed, so a leaked table does not give the codes away to a million-guess search.
-  return base64url(await hmacSha256(settings.JWT_SECRET, `sms-code:${mobile}:${code}`));
+  const key = await codeKey(settings);
+  return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${mobile}:${code}`))));
 }
+
+/**
+ * The code-hashing key, derived (HKDF-SHA256) from TOKEN_ENCRYPTION_KEY under its own
+ * label. It does not depend on JWT_SECRET, so rotating JWT_SECRET to revoke every token
+ * leaves live SMS codes valid; and knowing it reveals neither the JWT key nor the
+ * AES key that seals QQ tokens. Derived once per isolate.
+ */
+const codeKey = onePer((settings: Settings) => deriveHmacKey(settings.TOKEN_ENCRYPTION_KEY, 'qq-login-worker sms-code-hash v1'));

@@ -1,24 +1,48 @@
-import type { Deps } from '../deps';
-import type { Settings } from '../settings';
-import { consoleProvider } from './console';
-import { webhookProvider } from './webhook';
-
-/** Delivers an SMS code. Throws SmsSendError when the code did not go out. */
-export interface SmsProvider {
-  send(message: { mobile: string; code: string; ttlSeconds: number }): Promise<void>;
+/** What every SMS provider (src/sms/*.ts, chosen in providers.ts) implements. */
+export interface SmsMessage {
+  /** Mainland mobile, 11 digits. */
+  mobile: string;
+  code: string;
+  ttlSeconds: number;
 }
 
-export class SmsSendError extends Error {}
+export interface SmsProvider {
+  /** Resolves once the provider accepted the message; throws SmsSendError otherwise. */
+  send(message: SmsMessage): Promise<void>;
+}
 
-export function smsProviderFor(settings: Settings, deps: Deps): SmsProvider {
-  if (deps.sms) return deps.sms(settings, deps);
-  switch (settings.SMS_PROVIDER) {
-    case 'console':
-      return consoleProvider;
-    case 'webhook':
-      return webhookProvider(settings, deps);
-    case 'tencent':
-      // Refused by the settings check; kept here so the switch stays exhaustive.
-      throw new SmsSendError('the tencent provider is not available');
+/**
+ * `refused`: the provider answered and did not send (or answered something unreadable);
+ * the code never went out. `unreachable`: no answer in time; the message may still arrive.
+ */
+export type SmsFailure = 'refused' | 'unreachable';
+
+export class SmsSendError extends Error {
+  constructor(
+    readonly failure: SmsFailure,
+    /** The provider's own words (error code and message); never the code, mobile or a key. */
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** A POST to a provider with the worker's timeout: network failures and timeouts are `unreachable`. */
+export async function postToProvider(
+  fetcher: typeof fetch,
+  url: string,
+  init: { headers: Record<string, string>; body: string; timeoutMs: number },
+): Promise<{ status: number; text: string }> {
+  try {
+    const response = await fetcher(url, {
+      method: 'POST',
+      headers: init.headers,
+      body: init.body,
+      signal: AbortSignal.timeout(init.timeoutMs),
+    });
+    return { status: response.status, text: await response.text() };
+  } catch (err) {
+    const reason = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timed out' : 'unreachable';
+    throw new SmsSendError('unreachable', `provider ${reason}`);
   }
 }

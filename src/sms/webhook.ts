@@ -1,7 +1,7 @@
 import { hmacSha256, toHex } from '../crypto';
 import type { Deps } from '../deps';
 import type { Settings } from '../settings';
-import { SmsSendError, type SmsProvider } from './provider';
+import { postToProvider, SmsSendError, type SmsProvider } from './provider';
 
 /**
  * POSTs `{ mobile, code, ttl }` to SMS_WEBHOOK_URL, signed with
@@ -9,26 +9,18 @@ import { SmsSendError, type SmsProvider } from './provider';
  * the timeout is a failure.
  */
 export function webhookProvider(settings: Settings, deps: Deps): SmsProvider {
-  const url = settings.SMS_WEBHOOK_URL;
-  const secret = settings.SMS_WEBHOOK_SECRET;
-  if (!url || !secret) throw new SmsSendError('webhook provider is not configured');
+  const { SMS_WEBHOOK_URL: url, SMS_WEBHOOK_SECRET: secret } = settings;
+  if (!url || !secret) throw new Error('webhook provider is not configured');
   return {
     async send({ mobile, code, ttlSeconds }) {
       const body = JSON.stringify({ mobile, code, ttl: ttlSeconds });
       const signature = toHex(await hmacSha256(secret, body));
-      let response: Response;
-      try {
-        response = await deps.fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-signature': `sha256=${signature}` },
-          body,
-          signal: AbortSignal.timeout(deps.timeoutMs),
-        });
-        await response.body?.cancel();
-      } catch {
-        throw new SmsSendError('webhook unreachable or timed out');
-      }
-      if (!response.ok) throw new SmsSendError(`webhook answered HTTP ${response.status}`);
+      const answer = await postToProvider(deps.fetch, url, {
+        headers: { 'content-type': 'application/json', 'x-signature': `sha256=${signature}` },
+        body,
+        timeoutMs: deps.timeoutMs,
+      });
+      if (answer.status < 200 || answer.status > 299) throw new SmsSendError('refused', `webhook answered HTTP ${answer.status}`);
     },
   };
 }
