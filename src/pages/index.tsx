@@ -12,6 +12,7 @@ import { AccountPage } from './account';
 import { pageAssets } from './assets';
 import { CallbackPage } from './callback';
 import { pageLang } from './i18n';
+import { pageCaptcha, pageCsp } from './security';
 import { TEXTS } from './texts';
 import { Layout, type PageName } from './layout';
 import { LoginPage, MessagePage } from './login';
@@ -20,22 +21,13 @@ import { LoginPage, MessagePage } from './login';
 const DEFAULT_NEXT = '/account';
 const ACCOUNT_LOGIN_HREF = '/login?next=/account';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // QQ avatars are images on QQ's servers.
-  "img-src 'self' https: data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+/** The longest `state` a site may give `/login` (api.md "Hosted pages"). */
+const MAX_SITE_STATE = 256;
 
 // Per page route rather than `use('*')`, so JSON routes and unknown paths keep their own answers.
 const pageHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
-  c.header('Content-Security-Policy', CSP);
+  c.header('Content-Security-Policy', pageCsp(c.var.settings));
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Referrer-Policy', 'no-referrer');
   c.header('X-Frame-Options', 'DENY');
@@ -49,23 +41,22 @@ pages.get('/login', pageHeaders, (c) => {
   const t = TEXTS[lang];
   const given = c.req.query('next');
   const next = safeNext(given ?? DEFAULT_NEXT, c.var.settings.ALLOWED_REDIRECT_ORIGINS);
-  if (next === null) {
+  // The site's own value, handed back untouched beside the token.
+  const state = c.req.query('state') || undefined;
+  if (next === null || (state !== undefined && state.length > MAX_SITE_STATE)) {
     const link = { href: '/login', label: t.backToLogin };
-    return render(c, lang, {
-      page: 'message',
-      title: t.badNextTitle,
-      status: 400,
-      body: <MessagePage title={t.badNextTitle} message={ERRORS.invalid_next[lang]} link={link} />,
-    });
+    const [title, message] = next === null ? [t.badNextTitle, ERRORS.invalid_next[lang]] : [t.badStateTitle, t.badState];
+    return render(c, lang, { page: 'message', title, status: 400, body: <MessagePage title={title} message={message} link={link} /> });
   }
+  const keep = { ...(given === undefined ? {} : { next }), ...(state === undefined ? {} : { state }) };
   return render(c, lang, {
     page: 'login',
     title: t.loginTitle,
-    keep: given === undefined ? {} : { next },
+    keep,
     // Only a value the server's rule accepted reaches the page's script.
-    data: { next },
+    data: { next, ...(state === undefined ? {} : { state }) },
     wide: true,
-    body: <LoginPage t={t} />,
+    body: <LoginPage t={t} devSms={c.var.settings.SMS_PROVIDER === 'console'} />,
   });
 });
 
@@ -109,7 +100,18 @@ async function render(c: Context<AppEnv>, lang: Lang, p: PageParts): Promise<Res
   return c.html(
     <>
       {raw('<!DOCTYPE html>')}
-      <Layout lang={lang} t={t} page={p.page} title={p.title} site={site} assets={assets} otherLangHref={otherLangHref} data={p.data} wide={p.wide}>
+      <Layout
+        lang={lang}
+        t={t}
+        page={p.page}
+        title={p.title}
+        site={site}
+        assets={assets}
+        captcha={pageCaptcha(c.var.settings)}
+        otherLangHref={otherLangHref}
+        data={p.data}
+        wide={p.wide}
+      >
         {p.body}
       </Layout>
     </>,

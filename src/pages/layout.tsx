@@ -1,6 +1,7 @@
 import type { Child, FC } from 'hono/jsx';
 import type { Lang } from '../lang';
 import type { PageAssets } from './assets';
+import type { PageCaptcha } from './security';
 import { BrandMark } from './components';
 import { fill } from './fill';
 import { CLIENT_TEXTS, type Texts } from './texts';
@@ -18,6 +19,8 @@ interface LayoutProps {
   /** The name of the pages (SITE_NAME). */
   site: string;
   assets: PageAssets;
+  /** The captcha widget the script renders when the API asks for one. */
+  captcha: PageCaptcha | null;
   /** Where the language switch goes (the same page in the other language). */
   otherLangHref: string;
   /** `data-*` values for the script, e.g. `next`. */
@@ -27,9 +30,10 @@ interface LayoutProps {
   children?: Child;
 }
 
-export const Layout: FC<LayoutProps> = ({ lang, t, page, title, site, assets, otherLangHref, data = {}, wide = false, children }) => {
+export const Layout: FC<LayoutProps> = ({ lang, t, page, title, site, assets, captcha, otherLangHref, data = {}, wide = false, children }) => {
   const clientTexts = Object.fromEntries(CLIENT_TEXTS.map((key) => [key, t[key]]));
-  const dataAttributes = Object.fromEntries(Object.entries(data).map(([key, value]) => [`data-${key}`, value]));
+  const widget = captcha === null ? {} : { captcha: captcha.provider, 'captcha-key': captcha.key, 'captcha-script': captcha.script };
+  const dataAttributes = Object.fromEntries(Object.entries({ ...data, ...widget }).map(([key, value]) => [`data-${key}`, value]));
   return (
     <html lang={lang === 'en' ? 'en' : 'zh-CN'}>
       <head>

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PHONE, QQ, WORKER, assertClean, createAccount, launchBrowser, logMark, openPage, smsCodeFor, snap, workerLog } from './browser.mjs';
+import { boundNickname, expectAccountPage, expectMaskedOnly, loginWithQQ, sendCode } from './flows.mjs';
 
 let browser;
 before(async () => {
@@ -11,51 +12,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Opens /login?next=/account, goes to the fake QQ and picks (or creates) a QQ user there. */
-async function loginWithQQ(page, qqUser, { snapAs } = {}) {
-  await page.goto(`${WORKER}/login?next=/account`);
-  await page.getByRole('button', { name: /QQ/ }).first().click();
-  await page.waitForURL(`${QQ}/oauth2.0/authorize?**`);
-  if (snapAs) await snap(page, snapAs);
-  if (qqUser.create) {
-    await page.getByLabel(/新建一个 QQ 用户/).fill(qqUser.create);
-    await page.getByRole('button', { name: '新建并登录' }).click();
-  } else {
-    await page.getByRole('button', { name: new RegExp(qqUser.pick) }).click();
-  }
-}
-
-/**
- * Waits for /account to show `name`, checks the token left the address bar, and that the
- * account's mobile shows only masked.
- */
-async function expectAccountPage(page, name, mobile) {
-  await page.getByRole('heading', { name, exact: true }).waitFor();
-  const url = new URL(page.url());
-  assert.equal(url.pathname, '/account');
-  assert.equal(url.hash, '', 'the page removed the token from the fragment');
-  await expectMaskedOnly(page, mobile);
-}
-
-async function expectMaskedOnly(page, mobile) {
-  const masked = `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
-  const shown = await page.evaluate(() => `${document.title}\n${document.body.innerText}`);
-  assert.ok(!shown.includes(mobile), `the full mobile is nowhere on screen:\n${shown}`);
-  assert.ok(shown.includes(masked), `the masked mobile is shown:\n${shown}`);
-}
-
-/** The QQ nickname in the account page's QQ binding row. */
-function boundNickname(page, nickname) {
-  return page.locator('#binding-nickname').filter({ hasText: new RegExp(`^${nickname}$`) });
-}
-
-async function sendCode(panel, mobile) {
-  const mark = logMark();
-  await panel.getByRole('button', { name: /获取验证码|重新获取/ }).click();
-  await panel.getByRole('button', { name: /秒后重发/ }).waitFor();
-  return smsCodeFor(mobile, mark);
-}
 
 test('a new QQ user binds by mobile + SMS code and lands on next', async () => {
   const { context, page, seen } = await openPage(browser);

@@ -1,34 +1,20 @@
 /**
- * `GET /account`: takes the token from the URL fragment (or storage), asks `/users/me`,
- * and shows the account with its QQ binding, or the signed-out view.
+ * `GET /account`: takes the token from the URL fragment (only from a login this browser
+ * started) or from storage, asks `/users/me`, and shows the account with its QQ binding
+ * and security settings, or the signed-out view.
  */
 import { PATHS, type Me } from '../../contract';
+import { wireSecurity } from './account-security';
 import { api } from './api';
 import { byId, setAvatar, setBusy, showAlert, showView } from './dom';
+import { takeFragmentLogin } from './handover';
 import { fill, lang, maskMobiles, t } from './page';
-import { hasNumber, hasString, KEYS, load, save } from './storage';
+import { forgetToken, saveToken, savedToken } from './session';
 
 type Binding = Me['bindings'][number];
 
-function takeTokenFromFragment(): void {
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  const token = fragment.get('token');
-  if (!token) return;
-  const expiresIn = Number(fragment.get('expires_in')) || 3600;
-  save(KEYS.token, { token, expiresAt: Date.now() + expiresIn * 1000 });
-  // The token must not stay in the address bar, the history or a bookmark.
-  history.replaceState(null, '', location.pathname + location.search);
-}
-
-function savedToken(): string | null {
-  const saved = load(KEYS.token);
-  if (hasString(saved, 'token') && hasNumber(saved, 'expiresAt') && saved.expiresAt > Date.now()) return saved.token;
-  save(KEYS.token, null);
-  return null;
-}
-
 function signOut(message?: string): void {
-  save(KEYS.token, null);
+  forgetToken();
   byId('signed-out-status').textContent = message ?? '';
   showView('signed-out');
 }
@@ -67,7 +53,7 @@ function renderProfile(me: Me): void {
   renderBinding(qq);
 }
 
-function wireUnbind(me: Me, token: string): void {
+function wireUnbind(me: Me): void {
   const status = byId('account-status');
   const unbind = byId('unbind', HTMLButtonElement);
   const confirm = byId('unbind-confirm');
@@ -81,6 +67,8 @@ function wireUnbind(me: Me, token: string): void {
     unbind.focus();
   });
   yes.addEventListener('click', async () => {
+    const token = savedToken();
+    if (!token) return signOut();
     setBusy(yes, true);
     const result = await api<null>('DELETE', PATHS.qqBinding, { token });
     setBusy(yes, false);
@@ -96,19 +84,29 @@ function wireUnbind(me: Me, token: string): void {
 }
 
 export function accountPage(): void {
+  // A link to this page with a token in its fragment, followed from this page, does not
+  // reload it: it is read (and refused, unless this browser started it) all the same.
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(location.hash.slice(1)).has('token')) location.reload();
+  });
   async function start(): Promise<void> {
-    takeTokenFromFragment();
+    const arrived = takeFragmentLogin();
+    if (arrived !== null && arrived !== 'refused') saveToken(arrived.token, arrived.expiresIn);
+    // A token this browser did not ask for is ignored, whoever's it is.
+    const refused = arrived === 'refused' ? t.plantedToken : '';
     const token = savedToken();
-    if (!token) return showView('signed-out');
+    if (!token) return signOut(refused);
     const r = await api<Me>('GET', PATHS.me, { token });
-    if (r.status === 401) return signOut();
+    if (r.status === 401) return signOut(refused);
     if (!r.ok) {
       showView('account');
       return showAlert(byId('account-alert'), r.error.message);
     }
     renderProfile(r.data);
     showView('account');
-    wireUnbind(r.data, token);
+    byId('account-status').textContent = refused;
+    wireUnbind(r.data);
+    wireSecurity(signOut);
     byId('logout').addEventListener('click', () => signOut(t.signedOut));
   }
   void start();

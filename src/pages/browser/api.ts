@@ -2,8 +2,11 @@
 import type { ErrorBody } from '../../errors';
 import { lang, t } from './page';
 
-/** The contract's error, or one the page makes up when there was no answer to read. */
-export type ApiError = ErrorBody['error'] | { code: 'network' | `http_${number}`; message: string; fields?: undefined };
+/**
+ * The contract's error, or one the page makes up: no answer to read (`network`,
+ * `http_…`), or a captcha the visitor did not complete (`captcha`).
+ */
+export type ApiError = ErrorBody['error'] | { code: 'network' | 'captcha' | `http_${number}`; message: string; fields?: undefined };
 
 export type ApiResult<T> =
   | { ok: true; status: number; data: T; retryAfter: number }

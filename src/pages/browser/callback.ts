@@ -5,9 +5,10 @@
 import { PATHS, type BindRequired, type LoggedIn, type LoginOutcome } from '../../contract';
 import type { ErrorCode } from '../../errors';
 import { api } from './api';
+import { withCaptcha } from './captcha';
 import { byId, setAvatar, showView } from './dom';
 import { onSubmit, showErrors, type SubmitHandler } from './forms';
-import { handOver } from './handover';
+import { handOver, loginStart } from './handover';
 import { fill, maskMobiles, t } from './page';
 import { codeLocked } from './sms';
 import { hasNumber, hasString, KEYS, load, save } from './storage';
@@ -31,8 +32,7 @@ export function callbackPage(): void {
   let bind: SavedBind | null = null;
 
   function fail(message: string, title?: string): void {
-    const saved = load(KEYS.next);
-    const next = bind?.next ?? (typeof saved === 'string' ? saved : null);
+    const next = bind?.next ?? loginStart()?.next ?? null;
     byId('error-title').textContent = title ?? t.errorTitle;
     byId('error-message').textContent = message;
     byId('retry-link', HTMLAnchorElement).href = next ? `/login?next=${encodeURIComponent(next)}` : '/login';
@@ -42,7 +42,7 @@ export function callbackPage(): void {
   function succeed(login: LoggedIn): true {
     save(KEYS.bind, null);
     showView('success');
-    handOver(login.next ?? bind?.next ?? '/', login);
+    handOver(login.next ?? bind?.next ?? loginStart()?.next ?? '/', login);
     return true;
   }
 
@@ -62,7 +62,7 @@ export function callbackPage(): void {
       if (!bind) return;
       const payload: Record<string, string> = { bind_ticket: bind.ticket };
       for (const name of names) payload[name] = values[name] ?? '';
-      const r = await api<LoggedIn>('POST', path, { body: payload });
+      const r = await withCaptcha(form, (solution) => api<LoggedIn>('POST', path, { body: { ...payload, ...solution } }));
       if (r.ok) return succeed(r.data);
       if (TICKET_ERRORS.includes(r.error.code)) {
         save(KEYS.bind, null);

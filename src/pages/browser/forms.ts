@@ -3,8 +3,10 @@ import type { ApiError } from './api';
 import { byId, hideAlert, isBusy, setBusy, showAlert } from './dom';
 import { t } from './page';
 
+export type FieldOfCode = Partial<Record<ApiError['code'], string>>;
+
 /** Errors that are about one input, shown next to it. */
-const FIELD_OF_CODE: Partial<Record<ApiError['code'], string>> = {
+const FIELD_OF_CODE: FieldOfCode = {
   invalid_sms_code: 'sms_code',
   sms_code_locked: 'sms_code',
   sms_too_frequent: 'sms_code',
@@ -53,10 +55,13 @@ function clearErrors(form: HTMLFormElement): void {
   hideAlert(formAlert(form));
 }
 
-/** Puts each error next to its field; what belongs to no field goes to the form's alert. */
-export function showErrors(form: HTMLFormElement, error: ApiError): void {
+/**
+ * Puts each error next to its field; what belongs to no field goes to the form's alert.
+ * `fieldOf` places this form's codes where they differ from the usual.
+ */
+export function showErrors(form: HTMLFormElement, error: ApiError, fieldOf: FieldOfCode = {}): void {
   const entries = Object.entries(error.code === 'invalid_request' && error.fields ? error.fields : {});
-  const own = FIELD_OF_CODE[error.code];
+  const own = fieldOf[error.code] ?? FIELD_OF_CODE[error.code];
   if (own) entries.push([own, error.message]);
   let first: HTMLInputElement | null = null;
   let unplaced = entries.length === 0;

@@ -1,15 +1,17 @@
-/** `GET /login`: the QQ button and the password form. */
+/** `GET /login`: the QQ button, the password form and "forgot password". */
 import { PATHS, type AuthorizationStarted, type LoggedIn } from '../../contract';
 import { api } from './api';
+import { withCaptcha } from './captcha';
 import { byId, hideAlert, isBusy, setBusy, showAlert } from './dom';
 import { onSubmit, showErrors } from './forms';
-import { handOver } from './handover';
+import { handOver, startLogin } from './handover';
 import { body } from './page';
-import { KEYS, save } from './storage';
+import { wireReset } from './reset';
 
 export function loginPage(): void {
   // Only a `next` the server's rule accepted is rendered into the page.
   const next = body.dataset.next ?? '/';
+  const state = body.dataset.state ?? null;
   const qq = byId('qq-login', HTMLButtonElement);
   const qqAlert = byId('qq-alert');
   qq.addEventListener('click', async () => {
@@ -25,15 +27,19 @@ export function loginPage(): void {
       showAlert(qqAlert, r.error.message);
       return;
     }
-    save(KEYS.next, next);
+    startLogin(next, state);
     location.assign(r.data.login_url);
   });
   onSubmit(byId('password-form', HTMLFormElement), async (values, form) => {
-    const r = await api<LoggedIn>('POST', PATHS.login, { body: { username: values.username, password: values.password } });
+    startLogin(next, state);
+    const r = await withCaptcha(form, (solution) =>
+      api<LoggedIn>('POST', PATHS.login, { body: { username: values.username, password: values.password, ...solution } }),
+    );
     if (!r.ok) return showErrors(form, r.error);
     handOver(next, r.data);
     return true;
   });
+  wireReset(next, state);
 }
 
 /** A narrow screen, or a mobile browser. */

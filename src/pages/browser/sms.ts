@@ -1,6 +1,7 @@
 /** The "send code" buttons beside SMS code fields, with their resend countdown. */
 import { PATHS, type SmsSent } from '../../contract';
 import { api, type ApiError } from './api';
+import { captchaNotDone, captchaOn, solveCaptcha } from './captcha';
 import { byId, hideAlert } from './dom';
 import { clearFieldError, formAlert, inputNamed, showErrors } from './forms';
 import { fill, lang, t } from './page';
@@ -44,7 +45,9 @@ export function wireSendCode(button: HTMLButtonElement): void {
     hideAlert(formAlert(form));
     button.disabled = true;
     button.textContent = t.sending;
-    const r = await api<SmsSent>('POST', PATHS.smsCodes, { body: { mobile: mobile.value } });
+    // With a captcha provider, every SMS needs a solved captcha first.
+    const solution = captchaOn ? await solveCaptcha(form) : null;
+    const r = captchaOn && solution === null ? captchaNotDone<SmsSent>() : await api<SmsSent>('POST', PATHS.smsCodes, { body: { mobile: mobile.value, ...solution } });
     if (r.ok) {
       countdown(button, r.data.resend_after);
       byId(`${code.id}-error`).hidden = true;

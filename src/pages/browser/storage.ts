@@ -3,8 +3,8 @@
 export const KEYS = {
   /** `{ token, expiresAt }` of /account. */
   token: 'qq-login.token',
-  /** The `next` of the QQ login under way, for the retry link should QQ send an error back. */
-  next: 'qq-login.next',
+  /** The login this browser started on /login: `{ next, state, nonce }` (see handover.ts). */
+  login: 'qq-login.start',
   /** The binding choices of a first QQ login, for a reload or a language switch. */
   bind: 'qq-login.bind',
 } as const;
