@@ -10,6 +10,8 @@ export interface AppVariables {
   settings: Settings;
   deps: Deps;
   userId: number;
+  /** The `ver` of the request's Bearer token, checked against the user row by each route's read. */
+  tokenVersion: number;
   /** What the request's event line says (see http/events.ts). */
   event?: EventNote;
 }

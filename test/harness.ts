@@ -7,6 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import { createFakes } from '../fakes/app';
+import type { ProviderFakesOptions } from '../fakes/providers';
 import type { FakeQQ } from '../fakes/qq/app';
 import type { FakeQQOptions } from '../fakes/qq/state';
 import { createApp } from '../src/app';
@@ -23,6 +24,8 @@ export const REDIRECT_URI = TEST_SETTINGS.QQ_REDIRECT_URI;
 
 export interface Counts {
   d1: number;
+  /** D1 statements that may write (anything but a SELECT), batched ones included. */
+  d1Writes: number;
   kv: { get: number; put: number; delete: number };
   pbkdf2: number;
 }
@@ -77,14 +80,21 @@ export class Browser {
 export interface HarnessOptions {
   settings?: Record<string, string | undefined>;
   qq?: FakeQQOptions;
+  /** The fake SMS gateways and captcha service (reached at the hosts fakes/providers.ts names). */
+  providers?: ProviderFakesOptions;
   deps?: Partial<Deps>;
 }
 
 export function harness(options: HarnessOptions = {}) {
-  const fakes = createFakes({ qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq } });
+  const fakes = createFakes({
+    qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
+    providers: options.providers,
+    turnstile: { siteKey: TEST_SETTINGS.TURNSTILE_SITE_KEY, secret: TEST_SETTINGS.TURNSTILE_SECRET_KEY, now: options.deps?.now },
+  });
   const qq: FakeQQ = fakes.qq;
+  const providers = fakes.providers;
   const sms = new SmsOutbox();
-  const counts: Counts = { d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  const counts: Counts = { d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
@@ -126,6 +136,7 @@ export function harness(options: HarnessOptions = {}) {
   /** Counts during `work` only. */
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
     counts.d1 = 0;
+    counts.d1Writes = 0;
     counts.kv = { get: 0, put: 0, delete: 0 };
     qq.calls.clear();
     const { result, pbkdf2 } = await countPbkdf2(work);
@@ -166,7 +177,24 @@ export function harness(options: HarnessOptions = {}) {
     return { openid: user.openid, token: bound.body.token, userId: bound.body.user.id, password };
   }
 
-  return { qq, sms, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
+  return {
+    qq,
+    providers,
+    turnstile: fakes.turnstile,
+    tencentWidget: fakes.tencentWidget,
+    sms,
+    counts,
+    env: bindings,
+    call,
+    settle,
+    measure,
+    qqLogin,
+    bindTicketFor,
+    smsCode,
+    signUp,
+    db: env.DB,
+    kv: env.KV,
+  };
 }
 
 /**
@@ -211,14 +239,16 @@ export function freshMobile(): string {
 
 function countingD1(db: D1Database, counts: Counts): D1Database {
   const real = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+  const writes = new WeakSet<object>();
+  const wrap = (stmt: D1PreparedStatement, write: boolean): D1PreparedStatement => {
     const wrapped = new Proxy(stmt, {
       get(target, prop) {
-        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
+        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values), write);
         if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
           const method = Reflect.get(target, prop);
           return (...args: unknown[]) => {
             counts.d1++;
+            if (write) counts.d1Writes++;
             return Reflect.apply(method, target, args);
           };
         }
@@ -227,14 +257,16 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
       },
     });
     real.set(wrapped, stmt);
+    if (write) writes.add(wrapped);
     return wrapped;
   };
   return new Proxy(db, {
     get(target, prop) {
-      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql));
+      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql), !/^\s*select\b/i.test(sql));
       if (prop === 'batch') {
         return (statements: D1PreparedStatement[]) => {
           counts.d1++;
+          counts.d1Writes += statements.filter((s) => writes.has(s)).length;
           return target.batch(statements.map((s) => real.get(s) ?? s));
         };
       }

@@ -214,14 +214,7 @@ describe('captcha widget on the pages', () => {
 });
 
 describe('the paths the pages call', () => {
-  // Served by routes still to come; each becomes a real check once its route exists.
-  const PENDING = new Set<string>(['logout', 'password', 'passwordReset']);
-
   for (const [name, path] of Object.entries(PATHS)) {
-    if (PENDING.has(name)) {
-      it.todo(`${name}: ${path} is a route of the worker`);
-      continue;
-    }
     it(`${name}: ${path} is a route of the worker`, async () => {
       const response = await createApp().fetch(new Request(`http://localhost:8787${path}`), env, createExecutionContext());
       const body: unknown = await response.json();

@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildBundle, bundleComposition, bundleSize, killChildren, readDevVars, readWranglerToml, scriptStartup, startInstance } from './services.mjs';
+import { buildBundle, bundleComposition, bundleSize, killChildren, scriptStartup } from './build.mjs';
+import { readDevVars, readWranglerToml, startInstance } from './miniflare.mjs';
 
 /** @import { Build, Instance, Options, StartupSample } from './types.ts' */
 
@@ -145,6 +146,7 @@ export async function startRuntimes(session, root, build, options) {
   ], { persistPath: session.persistPath() });
   const qq = fake.urls['fake-qq'];
   const hook = fake.urls['sms-hook'];
+  if (qq === undefined || hook === undefined) throw new Error('the fake QQ or the SMS hook has no URL');
 
   // Settings as `wrangler dev` would give them: [vars], then .dev.vars.example, then ours.
   /** @type {Record<string, string>} */
@@ -155,6 +157,9 @@ export async function startRuntimes(session, root, build, options) {
     SMS_PROVIDER: 'webhook',
     SMS_WEBHOOK_URL: `${hook}/sms`,
     SMS_WEBHOOK_SECRET: 'bench-only-webhook-secret-0123456789',
+    // Counted on every send as in production, but out of reach of the bench's one client.
+    SMS_CLIENT_HOURLY_LIMIT: '100000',
+    SMS_GLOBAL_HOURLY_LIMIT: '10000000',
   };
   const workerDef = {
     name: 'worker',
@@ -165,6 +170,20 @@ export async function startRuntimes(session, root, build, options) {
     bindings: settings,
     kvNamespaces: ['KV'],
     d1Databases: ['DB'],
+  };
+  // The same worker with the captcha on (the fake Turnstile), beside it in its process and
+  // on its D1 and KV, for the captcha-guarded SMS route.
+  const captchaWorkerDef = {
+    ...workerDef,
+    name: 'worker-captcha',
+    bindings: {
+      ...settings,
+      CAPTCHA_PROVIDER: 'turnstile',
+      // The fake Turnstile's own keys (fakes/captcha/turnstile.ts).
+      TURNSTILE_SITE_KEY: '0xFAKE0000000000000000AA',
+      TURNSTILE_SECRET_KEY: 'dev-only-turnstile-secret',
+      TURNSTILE_VERIFY_URL: `${qq}/captcha/turnstile/turnstile/v0/siteverify`,
+    },
   };
   const floorDef = {
     name: 'floor',
@@ -191,7 +210,7 @@ export async function startRuntimes(session, root, build, options) {
   }
 
   const inspector = options.profile;
-  const worker = await session.start('worker', [workerDef], { healthPath: '/healthz', persistPath: session.persistPath(), inspector });
+  const worker = await session.start('worker', [workerDef, captchaWorkerDef], { healthPath: '/healthz', persistPath: session.persistPath(), inspector });
   const calibrateDef = {
     name: 'calibrate',
     modules: true,

@@ -3,7 +3,7 @@
 // → bind), and the helpers that make single-use request data (states, QQ codes, tickets).
 import path from 'node:path';
 import { call, cookieFrom } from './client.mjs';
-import { applyMigrations, copyAccounts, insertFiller } from './services.mjs';
+import { applyMigrations, copyAccounts, insertFiller } from './d1.mjs';
 
 /** @import { Capture, Headers } from './types.ts' */
 /** @import { Runtimes } from './runtimes.mjs' */
@@ -46,7 +46,7 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
   /** @type {Capture} */
   const keepState = (status, body, headers) => {
     if (status !== 200) return;
-    const setCookie = Object.entries(headers).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
+    const setCookie = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
     const cookie = [setCookie ?? []].flat().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith('qq_login_browser='));
     const state = JSON.parse(body).state;
     if (cookie && state) issuedStates.push({ state, cookie });
@@ -74,6 +74,8 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
   const sendSms = (mobile) => call(`${W}/sms/codes`, { method: 'POST', headers: CLIENT_HEADERS, json: { mobile }, expect: [202] });
   /** The codes the hook received since the last drain, by mobile. @returns {Promise<Record<string, string>>} */
   const drainHook = async () => (await call(`${HOOK}/drain`, { method: 'POST' })).body;
+  /** `n` Turnstile tokens from the fake's control, each accepted once by its siteverify. @param {number} n @returns {Promise<string[]>} */
+  const turnstileTokens = async (n) => (await call(`${QQ}/captcha/turnstile/__fake/tokens`, { method: 'POST', json: { count: n } })).body.tokens;
   /** A new fake QQ user. @param {string} nickname @returns {Promise<{ openid: string }>} */
   const newQQUser = async (nickname) => (await call(`${QQ}/__fake/users`, { method: 'POST', json: { nickname }, expect: [201] })).body;
 
@@ -107,6 +109,7 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
     sendSms,
     drainHook,
     newQQUser,
+    turnstileTokens,
     /** Empties the fake's code, token and call logs (preset users stay). */
     resetQQ: () => call(`${QQ}/__fake/reset`, { method: 'POST' }),
   };

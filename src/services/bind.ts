@@ -3,11 +3,9 @@
  * what it needs in one batch, checks the password (one PBKDF2 derivation), then writes in
  * one atomic batch that also spends the ticket, so no half-written account can remain.
  */
-import { MAX_BIND_TICKET_TTL_SECONDS } from '../settings';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { lt } from 'drizzle-orm';
 import { hashPassword } from '../auth/password';
-import { releaseAttempts, releaseQueries, type Reservation } from '../auth/throttle';
+import type { CaptchaFields } from '../captcha/check';
 import type { Ctx } from '../context';
 import { brokenUniqueConstraint } from '../db/client';
 import { seconds } from '../time';
@@ -15,8 +13,8 @@ import { spentBindTickets, users, type User } from '../db/schema';
 import { accountByLoginQuery, accountByMobileQuery, insertBindingQuery, takenQuery } from '../db/users';
 import { AppError, type ErrorCode } from '../errors';
 import { forgetTicket, readTicket, type Ticket } from '../oauth/ticket';
-import { checkCodeQuery, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
-import { attemptQueries, checkPassword, reservationsOf } from './passwords';
+import { checkCodeQueries, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
+import { attemptCountsQuery, checkPassword } from './passwords';
 import { loggedIn, type LoggedIn } from './session';
 
 export type Bound = LoggedIn & { created: boolean };
@@ -25,35 +23,41 @@ export type Bound = LoggedIn & { created: boolean };
 /** Mobile + SMS code + password: binds the account with that mobile, or creates one. */
 export async function bindByMobile(
   ctx: Ctx,
-  input: { bindTicket: string; mobile: string; smsCode: string; password: string },
+  input: { bindTicket: string; mobile: string; smsCode: string; password: string; captcha: CaptchaFields },
 ): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
-  const [checked, found] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), accountByMobileQuery(ctx.db, input.mobile)]);
-  codeVerdict(checked, ctx.settings);
+  const target = { mobile: input.mobile };
+  const [found, counts, ...checked] = await ctx.db.batch([
+    accountByMobileQuery(ctx.db, input.mobile),
+    attemptCountsQuery(ctx, target),
+    ...checkCodeQueries(ctx.db, ctx.settings, guess, ctx.now),
+  ]);
+  codeVerdict(checked, ctx.settings, ctx.now);
   const account = found[0] ?? null;
   if (account === null) {
     const passwordHash = await hashPassword(input.password);
     const create = { username: input.mobile, mobile: input.mobile, nickname: null, passwordHash };
     // Lost a race with another bind creating this mobile's account: that account is bound now.
-    return completeBind(ctx, ticket, { create }, guess, [], { 'users.mobile': 'account_already_bound', 'users.username': 'account_already_bound' });
+    return completeBind(ctx, ticket, { create }, guess, { 'users.mobile': 'account_already_bound', 'users.username': 'account_already_bound' });
   }
-  const [accountRows, clientRows] = await ctx.db.batch(attemptQueries(ctx, { userId: account.user.id }));
-  const reservations = reservationsOf(accountRows, clientRows);
-  const user = await checkPassword(ctx, reservations, account.user, input.password);
-  if (account.bindingId !== null) throw await alreadyBound(ctx, reservations);
-  return completeBind(ctx, ticket, { existing: user }, guess, reservations);
+  const user = await checkPassword(ctx, target, counts, account.user, input.password, input.captcha);
+  if (account.bindingId !== null) throw new AppError('account_already_bound');
+  return completeBind(ctx, ticket, { existing: user }, guess);
 }
 
 /** Username (or mobile) + password of an existing account. */
-export async function bindToAccount(ctx: Ctx, input: { bindTicket: string; username: string; password: string }): Promise<Bound> {
+export async function bindToAccount(
+  ctx: Ctx,
+  input: { bindTicket: string; username: string; password: string; captcha: CaptchaFields },
+): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
-  const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, input.username), ...attemptQueries(ctx, { login: input.username })]);
+  const target = { login: input.username };
+  const [found, counts] = await ctx.db.batch([accountByLoginQuery(ctx.db, input.username), attemptCountsQuery(ctx, target)]);
   const account = found[0] ?? null;
-  const reservations = reservationsOf(accountRows, clientRows);
-  const user = await checkPassword(ctx, reservations, account?.user ?? null, input.password);
-  if (account !== null && account.bindingId !== null) throw await alreadyBound(ctx, reservations);
-  return completeBind(ctx, ticket, { existing: user }, null, reservations);
+  const user = await checkPassword(ctx, target, counts, account?.user ?? null, input.password, input.captcha);
+  if (account !== null && account.bindingId !== null) throw new AppError('account_already_bound');
+  return completeBind(ctx, ticket, { existing: user }, null);
 }
 
 /** A new account with nickname + mobile (proven by SMS) + password. */
@@ -63,8 +67,8 @@ export async function registerAndBind(
 ): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
-  const [checked, taken] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), takenQuery(ctx.db, input.mobile, input.nickname)]);
-  codeVerdict(checked, ctx.settings);
+  const [taken, ...checked] = await ctx.db.batch([takenQuery(ctx.db, input.mobile, input.nickname), ...checkCodeQueries(ctx.db, ctx.settings, guess, ctx.now)]);
+  codeVerdict(checked, ctx.settings, ctx.now);
   // Known conflicts answer before the password is hashed; the unique indexes decide races.
   if (taken.some((t) => t.mobile)) throw new AppError('mobile_taken');
   if (taken.some((t) => t.nickname)) throw new AppError('nickname_taken');
@@ -74,14 +78,7 @@ export async function registerAndBind(
     ticket,
     { create: { username: input.mobile, mobile: input.mobile, nickname: input.nickname, passwordHash } },
     guess,
-    [],
   );
-}
-
-/** The password was right, so the attempt is given back before refusing the bind. */
-async function alreadyBound(ctx: Ctx, reservations: Reservation[]): Promise<AppError> {
-  await releaseAttempts(ctx.db, reservations);
-  return new AppError('account_already_bound');
 }
 
 async function ticketOrThrow(ctx: Ctx, bindTicket: string): Promise<Ticket> {
@@ -108,19 +105,16 @@ async function completeBind(
   ticket: Ticket,
   owner: Owner,
   guess: CodeGuess | null,
-  reservations: Reservation[],
   conflicts: Record<string, ErrorCode> = {},
 ): Promise<Bound> {
   const { db } = ctx;
   const now = seconds(ctx.now);
   const t = ticket.payload;
   const binding = { ...t, now };
-  const head = [
-    // First, so that of two uses of one ticket the second fails here.
-    db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now }),
-    db.delete(spentBindTickets).where(lt(spentBindTickets.spentAt, now - MAX_BIND_TICKET_TTL_SECONDS)),
-  ] as const;
-  const tail: BatchItem<'sqlite'>[] = [...(guess ? [consumeCodeQuery(db, guess)] : []), ...releaseQueries(db, reservations)];
+  // First, so that of two uses of one ticket the second fails here. (Housekeeping deletes
+  // spent tickets once they are older than any ticket can live.)
+  const head = [db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now })] as const;
+  const tail: BatchItem<'sqlite'>[] = guess ? [consumeCodeQuery(db, guess)] : [];
   let user: User;
   try {
     if ('existing' in owner) {
@@ -128,7 +122,7 @@ async function completeBind(
       await db.batch([...head, insertBindingQuery(db, { userId: user.id }, binding), ...tail]);
     } else {
       const c = owner.create;
-      const [, , created] = await db.batch([
+      const [, created] = await db.batch([
         ...head,
         db.insert(users).values({ ...c, createdAt: now, updatedAt: now }).returning(),
         insertBindingQuery(db, { mobile: c.mobile }, binding),
@@ -142,8 +136,6 @@ async function completeBind(
     const broken = brokenUniqueConstraint(err) ?? '';
     const conflict = conflicts[broken] ?? CONFLICTS[broken];
     if (conflict === undefined) throw err;
-    // The batch rolled back the attempt's release with everything else; the password was right.
-    await releaseAttempts(ctx.db, reservations);
     throw new AppError(conflict);
   }
   ctx.waitUntil(forgetTicket(ctx.kv, ticket.hash));

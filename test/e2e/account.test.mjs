@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { WORKER, assertClean, createAccount, launchBrowser, logMark, openPage, post, smsCodeFor, snap } from './browser.mjs';
 import { arrivedFragment, expectAccountPage, loginWithPassword, loginWithQQ, sendCode } from './flows.mjs';
 
+/** @type {import('playwright-core').Browser} */
 let browser;
 before(async () => {
   browser = await launchBrowser();
@@ -14,6 +15,7 @@ after(async () => {
   await browser?.close();
 });
 
+/** @param {string} username @param {string} password */
 async function apiLogin(username, password) {
   const response = await post(`${WORKER}/users/login`, { username, password });
   return { status: response.status, body: await response.json() };

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { PHONE, QQ, WORKER, assertClean, createAccount, launchBrowser, logMark, openPage, smsCodeFor, snap, workerLog } from './browser.mjs';
 import { boundNickname, expectAccountPage, expectMaskedOnly, loginWithQQ, sendCode } from './flows.mjs';
 
+/** @type {import('playwright-core').Browser} */
 let browser;
 before(async () => {
   browser = await launchBrowser();
@@ -16,13 +17,13 @@ after(async () => {
 test('a new QQ user binds by mobile + SMS code and lands on next', async () => {
   const { context, page, seen } = await openPage(browser);
   await page.goto(`${WORKER}/login?next=/account`);
-  const response = await page.reload();
+  const response = /** @type {import('playwright-core').Response} */ (await page.reload());
   assert.match(response.headers()['content-security-policy'], /default-src 'self'; script-src 'self'/);
   // The script and stylesheet: static assets under content-hashed names, cached for a year.
-  const assets = await page.evaluate(() => [document.querySelector('script[src]')?.src, document.querySelector('link[rel=stylesheet]')?.href]);
+  const assets = await page.evaluate(() => [document.querySelector('script')?.src, document.querySelector('link[rel=stylesheet]')?.getAttribute('href')]);
   for (const url of assets) {
     assert.match(String(url), /\/assets\/pages-[0-9a-f]{16}\.(js|css)$/);
-    const asset = await fetch(String(url));
+    const asset = await fetch(new URL(String(url), WORKER));
     assert.equal(asset.status, 200);
     assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   }
@@ -156,7 +157,7 @@ test('a wrong SMS code and a too-early resend are shown next to the SMS code fie
   const smsError = panel.locator('#m-sms-code-error');
   await smsError.filter({ hasText: '短信验证码错误' }).waitFor();
   assert.equal(await panel.getByLabel('短信验证码').getAttribute('aria-invalid'), 'true');
-  assert.ok(await panel.getByLabel('短信验证码').evaluate((el) => el === document.activeElement), 'focus moves to the field');
+  assert.ok(await panel.getByLabel('短信验证码').evaluate((el) => el === el.ownerDocument.activeElement), 'focus moves to the field');
   await snap(page, 'bind-sms-error');
 
   // The same number from the register tab within the resend window: 429 with Retry-After.
@@ -226,7 +227,7 @@ test('QQ errors get a clear page with a way back to /login', async () => {
   await page.getByRole('heading', { name: '登录' }).waitFor();
 
   // A refused next never reaches the page's data.
-  const refused = await page.goto(`${WORKER}/login?next=https://evil.example/`);
+  const refused = /** @type {import('playwright-core').Response} */ (await page.goto(`${WORKER}/login?next=https://evil.example/`));
   assert.equal(refused.status(), 400);
   await page.getByRole('heading', { name: '无法继续登录' }).waitFor();
   assertClean(seen);
@@ -293,7 +294,7 @@ test('Chinese text renders with real glyphs, not empty boxes (a CJK font is inst
     const heading = document.querySelector('h1');
     if (!heading) throw new Error('no heading');
     const style = getComputedStyle(heading);
-    const draw = (text) => {
+    const draw = (/** @type {string} */ text) => {
       const canvas = document.createElement('canvas');
       canvas.width = 64;
       canvas.height = 64;

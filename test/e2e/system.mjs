@@ -11,6 +11,12 @@ import { join } from 'node:path';
 const READY_TIMEOUT_MS = 120_000;
 
 /**
+ * A `wrangler dev` child process, with what `serve` adds to it.
+ * @typedef {{ pid: number, exitCode: number | null, signalCode: string | null, name: string, errors: string[], exited: Promise<unknown> }} Served
+ * @typedef {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable>} Piped
+ */
+
+/**
  * @param {{ logFile: string }} options where the worker's console goes (the SMS codes are read from it)
  */
 export async function startSystem({ logFile }) {
@@ -19,7 +25,9 @@ export async function startSystem({ logFile }) {
   const qqUrl = `http://localhost:${qqPort}`;
   const state = join(dir, 'state');
   const log = createWriteStream(logFile);
+  /** @type {Served[]} */
   const children = [];
+  /** @type {{ url: string, stop: () => Promise<void> } | null} */
   let worker = null;
   const stop = async () => {
     await Promise.all([worker?.stop(), ...children.map(stopGroup)]);
@@ -44,7 +52,7 @@ export async function startSystem({ logFile }) {
 /**
  * One more worker (`wrangler dev`) with its own D1/KV, talking to the fake QQ at `qqUrl`,
  * with `settings` over those of .dev.vars.example; its console goes to `log`.
- * @param {{ qqUrl: string, log: import('node:stream').Writable, settings?: Record<string, string> }} options
+ * @param {{ qqUrl: string, log: { write(text: string): unknown }, settings?: Record<string, string> }} options
  */
 export async function startWorker({ qqUrl, log, settings = {} }) {
   const dir = mkdtempSync(join(tmpdir(), 'qq-login-e2e-worker-'));
@@ -81,23 +89,33 @@ export async function startWorker({ qqUrl, log, settings = {} }) {
   return { url, stop };
 }
 
-/** Replaces (or adds) `NAME=value` lines of a .dev.vars text. */
+/**
+ * Replaces (or adds) `NAME=value` lines of a .dev.vars text.
+ * @param {string} text
+ * @param {Record<string, string>} settings
+ */
 function withSettings(text, settings) {
   const lines = text.split('\n').filter((line) => !Object.keys(settings).some((name) => line.startsWith(`${name}=`)));
   return [...lines, ...Object.entries(settings).map(([name, value]) => `${name}=${value}`)].join('\n') + '\n';
 }
 
+/**
+ * @param {string} name
+ * @param {string[]} args
+ * @param {{ write(text: string): unknown }} log
+ * @returns {Served}
+ */
 function serve(name, args, log) {
   // detached: its own process group, so npx, wrangler and workerd all stop together.
-  const child = spawn('npx', ['wrangler', 'dev', ...args], {
+  const child = /** @type {Served & Piped} */ (spawn('npx', ['wrangler', 'dev', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
     env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
-  });
+  }));
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
     stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
+    stream.on('data', (/** @type {string} */ chunk) => {
       const lines = (rest + chunk).split('\n');
       rest = lines.pop() ?? '';
       for (const line of lines) {
@@ -113,6 +131,7 @@ function serve(name, args, log) {
   return child;
 }
 
+/** @param {string} url @param {Served[]} children */
 async function waitFor(url, children) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -131,6 +150,7 @@ async function waitFor(url, children) {
   throw new Error(`${url} did not answer within ${READY_TIMEOUT_MS / 1000}s`);
 }
 
+/** @param {Served} child */
 async function stopGroup(child) {
   if (child.exitCode === null && child.signalCode === null) {
     killGroup(child, 'SIGTERM');
@@ -140,6 +160,7 @@ async function stopGroup(child) {
   killGroup(child, 'SIGKILL');
 }
 
+/** @param {Served} child @param {string} signal */
 function killGroup(child, signal) {
   try {
     process.kill(-child.pid, signal);
@@ -148,6 +169,7 @@ function killGroup(child, signal) {
   }
 }
 
+/** @param {number} count @returns {Promise<number[]>} */
 async function freePorts(count) {
   const servers = await Promise.all(
     Array.from({ length: count }, () =>
