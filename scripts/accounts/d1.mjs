@@ -1,0 +1,98 @@
+// D1 through wrangler: `wrangler d1 execute DB --local|--remote` with `--command … --json`
+// for reads and `--file` for the one write. Each call starts wrangler (seconds), so reads
+// fetch several tables per call, in large pages.
+import { spawn } from 'node:child_process';
+
+const PAGE_ROWS = 50_000;
+
+export class D1Error extends Error {}
+
+/** wrangler's flags naming the database. */
+export function targetFlags({ remote, persistTo, env }) {
+  return [
+    remote ? '--remote' : '--local',
+    ...(persistTo ? ['--persist-to', persistTo] : []),
+    ...(env ? ['--env', env] : []),
+  ];
+}
+
+/** Runs several SELECTs in one call; answers one row list per statement. */
+export async function select(target, statements) {
+  const { code, stdout, stderr } = await wrangler([...target, '--command', statements.join(';\n'), '--json']);
+  if (code !== 0) throw new D1Error(explain(stdout, stderr));
+  let answer;
+  try {
+    answer = JSON.parse(stdout);
+  } catch {
+    throw new D1Error(`wrangler answered something other than JSON:\n${stdout.slice(0, 500)}`);
+  }
+  if (!Array.isArray(answer) || answer.length !== statements.length || answer.some((r) => !r.success)) {
+    throw new D1Error(`unexpected answer from D1: ${stdout.slice(0, 500)}`);
+  }
+  return answer.map((r) => r.results);
+}
+
+/**
+ * Whole tables, keyed by their integer `id`, paged: `tables` is a list of
+ * `{ table, columns }`; answers one row list per table. `extra` statements ride along
+ * with the first call.
+ */
+export async function readTables(target, tables, extra = [], onCall) {
+  const rows = tables.map(() => []);
+  const after = tables.map(() => 0);
+  let pending = tables.map((_, i) => i);
+  let extraRows = [];
+  for (let call = 0; pending.length > 0; call++) {
+    onCall?.(call);
+    const statements = pending.map((i) => `SELECT ${tables[i].columns} FROM ${tables[i].table} WHERE id > ${after[i]} ORDER BY id LIMIT ${PAGE_ROWS}`);
+    const answers = await select(target, call === 0 ? [...statements, ...extra] : statements);
+    if (call === 0) extraRows = answers.slice(statements.length);
+    pending = pending.filter((i, k) => {
+      const page = answers[k];
+      for (const row of page) rows[i].push(row);
+      if (page.length > 0) after[i] = page[page.length - 1].id;
+      return page.length === PAGE_ROWS;
+    });
+  }
+  return { rows, extra: extraRows };
+}
+
+/**
+ * Executes an SQL file as one unit. Locally wrangler runs the whole file as one D1
+ * batch (one transaction); remotely it goes through D1's import, which returns the
+ * database to its previous state when any statement fails.
+ */
+export async function executeFile(target, file) {
+  const { code, stdout, stderr } = await wrangler([...target, '--file', file, '--yes', '--json']);
+  if (code !== 0) throw new D1Error(explain(stdout, stderr));
+}
+
+function wrangler(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['wrangler', 'd1', 'execute', 'DB', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** wrangler's error text, with the next step when the tables are missing. */
+function explain(stdout, stderr) {
+  let text;
+  try {
+    text = JSON.parse(stdout).error?.text;
+  } catch {
+    // not JSON: wrangler failed before it could answer
+  }
+  text ??= (stderr.trim() || stdout.trim()).split('\n').slice(-15).join('\n');
+  if (/no such table/.test(text)) {
+    text += '\nThe database has no tables yet: run `npx wrangler d1 migrations apply DB` (with the same --local/--remote, --persist-to, --env) first.';
+  }
+  return `D1 refused: ${text}`;
+}
