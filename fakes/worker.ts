@@ -1,5 +1,7 @@
-// `wrangler dev -c fakes/wrangler.toml`: one fake QQ per isolate, state kept in memory.
-import { createFakeQQ, type FakeQQ, type FakeQQOptions } from './app';
+// `wrangler dev -c fakes/wrangler.toml`: every fake service on one port (8788), each under
+// its path prefix (see app.ts), state kept in memory, one set of fakes per isolate.
+import { createFakes, type Fakes } from './app';
+import type { FakeQQOptions } from './qq/state';
 
 interface Env {
   FAKE_QQ_APP_ID?: string;
@@ -7,7 +9,7 @@ interface Env {
   FAKE_QQ_LATENCY_MS?: string;
 }
 
-function optionsFrom(env: Env): FakeQQOptions {
+function qqOptions(env: Env): FakeQQOptions {
   const latencyMs = env.FAKE_QQ_LATENCY_MS === undefined ? 0 : Number(env.FAKE_QQ_LATENCY_MS);
   if (!Number.isFinite(latencyMs) || latencyMs < 0) {
     throw new Error('FAKE_QQ_LATENCY_MS must be a non-negative number of milliseconds');
@@ -15,11 +17,11 @@ function optionsFrom(env: Env): FakeQQOptions {
   return { appId: env.FAKE_QQ_APP_ID, appKey: env.FAKE_QQ_APP_KEY, latencyMs };
 }
 
-let fake: FakeQQ | undefined;
+let fakes: Fakes | undefined;
 
 export default {
   fetch(request, env) {
-    fake ??= createFakeQQ(optionsFrom(env));
-    return fake.fetch(request);
+    fakes ??= createFakes({ qq: qqOptions(env) });
+    return fakes.serve(request);
   },
 } satisfies ExportedHandler<Env>;

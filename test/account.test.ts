@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addAccount, freshMobile, harness } from './harness';
+import { addAccount, freshMobile, harness, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
 
@@ -66,7 +66,7 @@ describe('GET /users/me', () => {
     const h = harness();
     const answer = await h.call('GET', '/users/me');
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ error: { code: 'unauthorized', message: '请先登录' } });
+    expect(answer.body).toEqual(expectedError('unauthorized'));
   });
 
   it('answers 401 unauthorized for a tampered token', async () => {
@@ -97,7 +97,7 @@ describe('DELETE /users/me/bindings/qq', () => {
     expect((await h.call('DELETE', '/users/me/bindings/qq', { token })).status).toBe(204);
     const second = await h.call('DELETE', '/users/me/bindings/qq', { token });
     expect(second.status).toBe(404);
-    expect(second.body).toEqual({ error: { code: 'not_found', message: '资源不存在' } });
+    expect(second.body).toEqual(expectedError('not_found'));
   });
 
   it('answers 401 without a token and unbinds nothing', async () => {
@@ -214,7 +214,7 @@ describe('POST /users/login', () => {
     await addAccount({ username, password: PASSWORD });
     const answer = await login(h, username, 'wrong password');
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ error: { code: 'invalid_credentials', message: '用户名或密码错误' } });
+    expect(answer.body).toEqual(expectedError('invalid_credentials'));
   });
 
   it('answers an unknown username exactly like a wrong password', async () => {

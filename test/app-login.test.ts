@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshMobile, harness } from './harness';
+import { freshMobile, harness, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
 
@@ -61,14 +61,14 @@ describe('POST /oauth/qq/app-login (QQ SDK access token)', () => {
     const { openid } = await h.signUp(freshMobile());
     const answer = await appLogin(h, h.qq.issueAccessToken({ openid, clientId: '999999' }));
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ error: { code: 'qq_token_invalid', message: 'QQ 访问令牌无效' } });
+    expect(answer.body).toEqual(expectedError('qq_token_invalid'));
   });
 
   it('refuses a token QQ does not know with 401 qq_token_invalid', async () => {
     const h = harness();
     const answer = await appLogin(h, 'ABCDEF0123456789ABCDEF0123456789');
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ error: { code: 'qq_token_invalid', message: 'QQ 访问令牌无效' } });
+    expect(answer.body).toEqual(expectedError('qq_token_invalid'));
   });
 
   it('refuses an expired token with 401 qq_token_invalid', async () => {
@@ -118,7 +118,7 @@ describe('POST /oauth/qq/app-login (QQ SDK access token)', () => {
     h.qq.setMode('me', 'down');
     const answer = await appLogin(h, token);
     expect(answer.status).toBe(502);
-    expect(answer.body).toEqual({ error: { code: 'qq_unavailable', message: 'QQ 服务暂时不可用,请稍后重试' } });
+    expect(answer.body).toEqual(expectedError('qq_unavailable'));
   });
 
   it('answers 502 qq_unavailable when QQ /oauth2.0/me hangs past the timeout', async () => {
@@ -144,7 +144,7 @@ describe('POST /oauth/qq/app-login (QQ SDK access token)', () => {
     const h = harness();
     const answer = await h.call('POST', '/oauth/qq/app-login', { json: {} });
     expect(answer.status).toBe(400);
-    expect(answer.body).toEqual({ error: { code: 'invalid_request', message: '请求参数有误', fields: { access_token: '此项必填' } } });
+    expect(answer.body).toEqual(expectedError('invalid_request', 'zh', { access_token: 'required' }));
     expect(h.qq.calls).toHaveLength(0);
   });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addAccount, freshMobile, harness } from './harness';
+import { addAccount, freshMobile, harness, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
 
 const PASSWORD = 'correct horse 1';
-const INVALID_CREDENTIALS = { error: { code: 'invalid_credentials', message: '用户名或密码错误' } };
+const INVALID_CREDENTIALS = expectedError('invalid_credentials');
 
 let seq = 0;
 /** An account with its own username (not its mobile) and no QQ binding. */
@@ -115,7 +115,7 @@ describe('POST /oauth/qq/bind/account (existing account + password)', () => {
     const second = await ticketFor(h);
     const refused = await bindAccount(h, { bind_ticket: second.ticket, username: a.username, password: PASSWORD });
     expect(refused.status).toBe(409);
-    expect(refused.body).toEqual({ error: { code: 'account_already_bound', message: '该账号已绑定其他 QQ' } });
+    expect(refused.body).toEqual(expectedError('account_already_bound'));
     expect(await bindingsOf(h, second.openid)).toEqual([]);
     expect(await bindingsOfUser(h, a.id)).toEqual([{ openid: first.openid }]);
   });
@@ -139,7 +139,7 @@ describe('POST /oauth/qq/bind/account (existing account + password)', () => {
     expect((await bindAccount(h, { bind_ticket: t1, username: a.username, password: PASSWORD })).status).toBe(200);
     const refused = await bindAccount(h, { bind_ticket: t2, username: b.username, password: PASSWORD });
     expect(refused.status).toBe(409);
-    expect(refused.body).toEqual({ error: { code: 'qq_already_bound', message: '该 QQ 已绑定其他账号' } });
+    expect(refused.body).toEqual(expectedError('qq_already_bound'));
     expect(await bindingsOf(h, user.openid)).toEqual([{ user_id: a.id }]);
     expect(await bindingsOfUser(h, b.id)).toEqual([]);
   });

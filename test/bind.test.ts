@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sealer } from '../src/crypto';
-import { addAccount, Browser, freshMobile, harness } from './harness';
+import { addAccount, Browser, freshMobile, harness, expectedError } from './harness';
 import { TEST_SETTINGS } from './settings';
 
 type H = ReturnType<typeof harness>;
@@ -169,7 +169,7 @@ describe('POST /oauth/qq/bind (mobile + SMS)', () => {
     const { openid, ticket } = await newTicket(h);
     const refused = await bind(h, { bind_ticket: ticket, mobile: account.mobile, sms_code: await h.smsCode(account.mobile), password: 'wrong password' });
     expect(refused.status).toBe(401);
-    expect(refused.body).toEqual({ error: { code: 'invalid_credentials', message: '用户名或密码错误' } });
+    expect(refused.body).toEqual(expectedError('invalid_credentials'));
     expect(await bindingsOf(h, openid)).toEqual([]);
     expect(await usersWithMobile(h, account.mobile)).toHaveLength(1);
   });
@@ -238,7 +238,7 @@ describe('POST /oauth/qq/bind (mobile + SMS)', () => {
     const forged = 'Zm9yZ2VkLXRpY2tldC0wMTIzNDU2Nzg5YWJjZGVmZ2hpams';
     const refused = await bind(h, { bind_ticket: forged, mobile, sms_code: await h.smsCode(mobile), password: PASSWORD });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ error: { code: 'invalid_bind_ticket', message: '绑定凭证无效或已过期,请重新进行 QQ 登录' } });
+    expect(refused.body).toEqual(expectedError('invalid_bind_ticket'));
     expect(await usersWithMobile(h, mobile)).toEqual([]);
   });
 
@@ -334,7 +334,7 @@ describe('POST /oauth/qq/bind (mobile + SMS)', () => {
     const mobile = freshMobile();
     const refused = await bind(h, { bind_ticket: ticket, mobile, sms_code: await h.smsCode(mobile), password: 'short' });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ error: { code: 'invalid_request', message: '请求参数有误', fields: { password: '密码长度为 8 到 64 个字符' } } });
+    expect(refused.body).toEqual(expectedError('invalid_request', 'zh', { password: 'password' }));
     expect(await usersWithMobile(h, mobile)).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { createFakeQQ, DEFAULT_APP_ID, DEFAULT_APP_KEY, PRESET_USERS, type FakeQQ } from '../fakes/app';
+import { createFakeQQ, type FakeQQ } from '../fakes/qq/app';
+import { DEFAULT_APP_ID, DEFAULT_APP_KEY, PRESET_USERS } from '../fakes/qq/state';
 
 const QQ = 'https://graph.qq.com';
 const REDIRECT = 'http://localhost:8787/login/qq/callback';
@@ -79,17 +80,22 @@ describe('fake QQ /oauth2.0/authorize', () => {
       }),
     });
     expect(response.status).toBe(302);
-    expect(fake.users.list().map((user) => user.nickname)).toContain('新人');
+    const { users } = await (await fake.fetch(`${QQ}/__fake/users`)).json<{ users: { nickname: string }[] }>();
+    expect(users.map((user) => user.nickname)).toContain('新人');
   });
 
-  it('shows a cancelled page with a link back to the app', async () => {
+  it('shows a cancelled page whose link returns to the app with the state and no code, so the app keeps next', async () => {
     const fake = createFakeQQ();
-    const page = await text(await fake.fetch(`${QQ}/oauth2.0/authorize`, {
+    const cancel = (extra: Record<string, string>) => fake.fetch(`${QQ}/oauth2.0/authorize`, {
       method: 'POST',
-      body: new URLSearchParams({ response_type: 'code', client_id: DEFAULT_APP_ID, redirect_uri: REDIRECT, action: 'cancel' }),
-    }));
+      body: new URLSearchParams({ response_type: 'code', client_id: DEFAULT_APP_ID, redirect_uri: REDIRECT, action: 'cancel', ...extra }),
+    });
+    const page = await text(await cancel({ state: 'st&te=1' }));
     expect(page).toContain('已取消');
-    expect(page).toContain('href="http://localhost:8787/login"');
+    expect(page).toContain(`href="${REDIRECT}?state=st%26te%3D1"`);
+    expect(page).not.toContain('code=');
+    expect(await text(await cancel({}))).toContain(`href="${REDIRECT}"`);
+    expect(fake.calls).toHaveLength(0);
   });
 });
 

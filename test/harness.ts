@@ -6,11 +6,15 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
-import { createFakeQQ, type FakeQQ, type FakeQQOptions } from '../fakes/app';
+import { createFakes } from '../fakes/app';
+import type { FakeQQ } from '../fakes/qq/app';
+import type { FakeQQOptions } from '../fakes/qq/state';
 import { createApp } from '../src/app';
 import { hmacSha256, toHex } from '../src/crypto';
 import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/auth/password';
+import { errorBody, type ErrorBody, type ErrorCode, type FieldMessage } from '../src/errors';
+import type { Lang } from '../src/lang';
 import { TEST_SETTINGS } from './settings';
 
 export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
@@ -77,17 +81,15 @@ export interface HarnessOptions {
 }
 
 export function harness(options: HarnessOptions = {}) {
-  const qq: FakeQQ = createFakeQQ({
-    appId: TEST_SETTINGS.QQ_APP_ID,
-    appKey: TEST_SETTINGS.QQ_APP_KEY,
-    ...options.qq,
-  });
+  const fakes = createFakes({ qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq } });
+  const qq: FakeQQ = fakes.qq;
   const sms = new SmsOutbox();
   const counts: Counts = { d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.origin === new URL(QQ_BASE).origin) return qq.fetch(input, init);
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
+    const fake = fakes.byHost(url);
+    if (fake !== null) return fake.fetch(input, init);
     throw new TypeError(`unexpected outbound fetch to ${url.origin}`);
   };
   const app = createApp({ fetch: outbound, timeoutMs: 200, ...options.deps });
@@ -125,18 +127,10 @@ export function harness(options: HarnessOptions = {}) {
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
     counts.d1 = 0;
     counts.kv = { get: 0, put: 0, delete: 0 };
-    counts.pbkdf2 = 0;
     qq.calls.clear();
-    const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
-      if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') counts.pbkdf2++;
-      return original(algorithm, key, length);
-    });
-    try {
-      const result = await work();
-      return { result, counts: structuredClone(counts), qqCalls: qq.calls.map((c) => c.endpoint) };
-    } finally {
-      spy.mockRestore();
-    }
+    const { result, pbkdf2 } = await countPbkdf2(work);
+    counts.pbkdf2 = pbkdf2;
+    return { result, counts: structuredClone(counts), qqCalls: qq.calls.map((c) => c.endpoint) };
   }
 
   /** The QQ redirect: authorization, the user picks `openid` at QQ, the callback. */
@@ -187,7 +181,26 @@ export async function addAccount(account: { username: string; password: string; 
   return row.id;
 }
 
+/** The error body the worker answers for `code`, built from src/errors.ts (never restated). */
+export function expectedError(code: ErrorCode, lang: Lang = 'zh', fields?: Record<string, FieldMessage>): ErrorBody {
+  return errorBody(code, lang, fields);
+}
+
 const original = crypto.subtle.deriveBits.bind(crypto.subtle);
+
+/** Runs `work`, counting the PBKDF2 derivations it makes (the one spy on deriveBits). */
+export async function countPbkdf2<T>(work: () => Promise<T>): Promise<{ result: T; pbkdf2: number }> {
+  let pbkdf2 = 0;
+  const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
+    if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') pbkdf2++;
+    return original(algorithm, key, length);
+  });
+  try {
+    return { result: await work(), pbkdf2 };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 let mobileSeq = 0;
 /** A mobile number no other test in this file uses. */

@@ -8,12 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, verifyToken } from '../src/auth/jwt';
 import { base64url } from '../src/crypto';
 import { settingsOf, type Settings } from '../src/settings';
-import { freshMobile, harness } from './harness';
+import { freshMobile, harness, expectedError } from './harness';
 import { TEST_SETTINGS } from './settings';
 
 const SECRET = TEST_SETTINGS.JWT_SECRET;
 const ISSUER = TEST_SETTINGS.JWT_ISSUER;
-const UNAUTHORIZED = { error: { code: 'unauthorized', message: '请先登录' } };
+const UNAUTHORIZED = expectedError('unauthorized');
 
 const encoder = new TextEncoder();
 const b64json = (value: unknown): string => base64url(encoder.encode(JSON.stringify(value)));
@@ -133,7 +133,7 @@ describe('GET /users/me with a bearer token', () => {
   it('answers the English message with Accept-Language: en', async () => {
     const answer = await h.call('GET', '/users/me', { headers: { authorization: 'Bearer x.y.z', 'accept-language': 'en' } });
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ error: { code: 'unauthorized', message: 'Please log in' } });
+    expect(answer.body).toEqual(expectedError('unauthorized', 'en'));
   });
 });
 

@@ -3,7 +3,7 @@
  * attacks on it (open redirects, missing/forged/replayed/foreign state, code reuse, QQ down).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Browser, QQ_BASE, REDIRECT_URI, freshMobile, harness } from './harness';
+import { Browser, QQ_BASE, REDIRECT_URI, freshMobile, harness, expectedError } from './harness';
 import { TEST_SETTINGS } from './settings';
 
 type H = ReturnType<typeof harness>;
@@ -254,7 +254,7 @@ describe('GET /oauth/qq/callback: code', () => {
     const state = await stateFor(browser);
     const answer = await callback(browser, { state });
     expect(answer.status).toBe(400);
-    expect(answer.body).toEqual({ error: { code: 'invalid_request', message: '请求参数有误', fields: { code: '此项必填' } } });
+    expect(answer.body).toEqual(expectedError('invalid_request', 'zh', { code: 'required' }));
   });
 
   it('answers qq_code_invalid when the code was already exchanged', async () => {

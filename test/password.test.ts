@@ -1,5 +1,6 @@
 /** Django-format PBKDF2 password hashes (src/auth/password.ts). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countPbkdf2 } from './harness';
 import { DUMMY_HASH, ITERATIONS, MAX_ITERATIONS, hashPassword, verifyPassword } from '../src/auth/password';
 
 const DJANGO_FORMAT = /^pbkdf2_sha256\$(\d+)\$([A-Za-z0-9]+)\$([A-Za-z0-9+/]{43}=)$/;
@@ -9,20 +10,8 @@ const DJANGO_VECTOR = 'pbkdf2_sha256$10000$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW
 // The same password and salt at Django 5's 600,000 iterations (computed with Python/Node pbkdf2).
 const DJANGO_600K = 'pbkdf2_sha256$600000$seasalt$OAXyhAQ/4ZDA9V5RMExt3C1OwQdUpLZ99vm1McFlLRA=';
 
-/** Counts PBKDF2 derivations during `work`. */
 async function derivations(work: () => Promise<unknown>): Promise<number> {
-  const original = crypto.subtle.deriveBits.bind(crypto.subtle);
-  let count = 0;
-  const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation((algorithm, key, length) => {
-    if (typeof algorithm === 'object' && algorithm.name === 'PBKDF2') count++;
-    return original(algorithm, key, length);
-  });
-  try {
-    await work();
-    return count;
-  } finally {
-    spy.mockRestore();
-  }
+  return (await countPbkdf2(work)).pbkdf2;
 }
 
 afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addAccount, freshMobile, harness } from './harness';
+import { addAccount, freshMobile, harness, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
 
@@ -75,9 +75,7 @@ describe('POST /oauth/qq/bind/register (new account with nickname)', () => {
     const mobile = freshMobile();
     const refused = await register(h, { bind_ticket: ticket, nickname: '坏\u0007昵称', mobile, sms_code: await h.smsCode(mobile), password: PASSWORD });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({
-      error: { code: 'invalid_request', message: '请求参数有误', fields: { nickname: '昵称为 2 到 20 个字符,不能含控制字符' } },
-    });
+    expect(refused.body).toEqual(expectedError('invalid_request', 'zh', { nickname: 'nickname' }));
     expect(await usersWithMobile(h, mobile)).toEqual([]);
   });
 
@@ -97,7 +95,7 @@ describe('POST /oauth/qq/bind/register (new account with nickname)', () => {
     const { openid, ticket } = await newTicket(h);
     const refused = await register(h, { bind_ticket: ticket, nickname: freshNickname(), mobile, sms_code: await h.smsCode(mobile), password: PASSWORD });
     expect(refused.status).toBe(409);
-    expect(refused.body).toEqual({ error: { code: 'mobile_taken', message: '该手机号已注册' } });
+    expect(refused.body).toEqual(expectedError('mobile_taken'));
     expect(await usersWithMobile(h, mobile)).toEqual([expect.objectContaining({ id: existing })]);
     expect(await bindingsOf(h, openid)).toEqual([]);
   });
@@ -110,7 +108,7 @@ describe('POST /oauth/qq/bind/register (new account with nickname)', () => {
     const code = await h.smsCode(mobile);
     const refused = await register(h, { bind_ticket: ticket, nickname: freshNickname(), mobile, sms_code: wrongCode(code), password: PASSWORD });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ error: { code: 'invalid_sms_code', message: '短信验证码错误' } });
+    expect(refused.body).toEqual(expectedError('invalid_sms_code'));
   });
 
   it('answers 409 nickname_taken when another account has the nickname', async () => {
@@ -122,7 +120,7 @@ describe('POST /oauth/qq/bind/register (new account with nickname)', () => {
     const mobile = freshMobile();
     const refused = await register(h, { bind_ticket: ticket, nickname, mobile, sms_code: await h.smsCode(mobile), password: PASSWORD });
     expect(refused.status).toBe(409);
-    expect(refused.body).toEqual({ error: { code: 'nickname_taken', message: '该昵称已被使用' } });
+    expect(refused.body).toEqual(expectedError('nickname_taken'));
     expect(await bindingsOf(h, openid)).toEqual([]);
   });
 

@@ -4,7 +4,7 @@
  * and applies the contract's defaults when optional ones are absent.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Browser, freshMobile, harness, QQ_BASE } from './harness';
+import { Browser, freshMobile, harness, QQ_BASE, expectedError } from './harness';
 import { TEST_SETTINGS } from './settings';
 
 type H = ReturnType<typeof harness>;
@@ -13,7 +13,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const INTERNAL_ERROR = { error: { code: 'internal_error', message: '服务器内部错误' } };
+const INTERNAL_ERROR = expectedError('internal_error');
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef'; // .dev.vars.example
 const PROD_APP_KEY = 'prod-qq-app-key-5f1d2c3b4a596877';
 

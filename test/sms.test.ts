@@ -3,7 +3,7 @@
  * rules as POST /oauth/qq/bind applies them (hashing, expiry, single use, guess limit).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freshMobile, harness } from './harness';
+import { freshMobile, harness, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
 
@@ -85,16 +85,14 @@ describe('POST /sms/codes', () => {
     async (mobile) => {
       const answer = await send(mobile);
       expect(answer.status).toBe(400);
-      expect(answer.body).toEqual({
-        error: { code: 'invalid_request', message: '请求参数有误', fields: { mobile: mobile === '' ? '此项必填' : '请输入正确的手机号' } },
-      });
+      expect(answer.body).toEqual(expectedError('invalid_request', 'zh', { mobile: mobile === '' ? 'required' : 'mobile' }));
     },
   );
 
   it('refuses a missing mobile with invalid_request', async () => {
     const answer = await h.call('POST', '/sms/codes', { json: {} });
     expect(answer.status).toBe(400);
-    expect(answer.body).toEqual({ error: { code: 'invalid_request', message: '请求参数有误', fields: { mobile: '此项必填' } } });
+    expect(answer.body).toEqual(expectedError('invalid_request', 'zh', { mobile: 'required' }));
   });
 
   it('answers 429 sms_too_frequent with Retry-After inside the resend window', async () => {
@@ -146,10 +144,11 @@ describe('POST /sms/codes', () => {
 
   it('lets a failed resend (after an earlier code) be retried at once, and the retried code works', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const quick = harness({ settings: { SMS_RESEND_SECONDS: '1' } });
+    let now = Date.now();
+    const quick = harness({ settings: { SMS_RESEND_SECONDS: '1' }, deps: { now: () => now } });
     const mobile = freshMobile();
     expect((await send(mobile, quick)).status).toBe(202);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    now += 1000;
     quick.sms.mode = 'fail';
     expect((await send(mobile, quick)).status).toBe(502);
     quick.sms.mode = 'ok';
@@ -232,11 +231,12 @@ describe('SMS codes in POST /oauth/qq/bind', () => {
   });
 
   it('replaces the previous code with a new one', async () => {
-    const quick = harness({ settings: { SMS_RESEND_SECONDS: '1' } });
+    let now = Date.now();
+    const quick = harness({ settings: { SMS_RESEND_SECONDS: '1' }, deps: { now: () => now } });
     const mobile = freshMobile();
     expect((await send(mobile, quick)).status).toBe(202);
     const first = quick.sms.codeFor(mobile);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    now += 1000;
     expect((await send(mobile, quick)).status).toBe(202);
     const second = quick.sms.codeFor(mobile);
     const t = await ticket(quick);
@@ -266,11 +266,11 @@ describe('SMS codes in POST /oauth/qq/bind', () => {
   });
 
   it('counts concurrent wrong guesses atomically, and a new code unlocks', async () => {
-    const quick = harness({ settings: { SMS_RESEND_SECONDS: '1', SMS_MAX_ATTEMPTS: '5' } });
+    let now = Date.now();
+    const quick = harness({ settings: { SMS_RESEND_SECONDS: '1', SMS_MAX_ATTEMPTS: '5' }, deps: { now: () => now } });
     const mobile = freshMobile();
     expect((await send(mobile, quick)).status).toBe(202);
     const code = quick.sms.codeFor(mobile);
-    const sentAt = Date.now();
     const tickets = await Promise.all(Array.from({ length: 12 }, () => ticket(quick)));
 
     const guesses = await Promise.all(tickets.map((t, i) => bind(t, mobile, wrong(code, i + 1), quick)));
@@ -285,7 +285,7 @@ describe('SMS codes in POST /oauth/qq/bind', () => {
     expect(right.status).toBe(429);
     expect(right.body).toEqual(SMS_CODE_LOCKED);
 
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sentAt + 1100 - Date.now())));
+    now += 1000;
     expect((await send(mobile, quick)).status).toBe(202);
     const fresh = quick.sms.codeFor(mobile);
     const bound = await bind(tickets[1] ?? '', mobile, fresh, quick);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_LIMIT, CLIENT_LIMIT, WINDOW_SECONDS } from '../src/auth/throttle';
-import { addAccount, freshMobile, harness, type Answer } from './harness';
+import { addAccount, freshMobile, harness, type Answer, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
 
 const PASSWORD = 'correct horse 1';
 const WRONG = 'wrong password';
-const INVALID_CREDENTIALS = { error: { code: 'invalid_credentials', message: '用户名或密码错误' } };
-const TOO_MANY = { error: { code: 'too_many_attempts', message: '尝试次数过多,请稍后再试' } };
+const INVALID_CREDENTIALS = expectedError('invalid_credentials');
+const TOO_MANY = expectedError('too_many_attempts');
 
 let seq = 0;
 function freshUsername(): string {

@@ -1,0 +1,120 @@
+// Shapes shared by the bench's modules, which are JavaScript typed with JSDoc
+// (`/** @import { Route } from './types.ts' */`); nothing here runs.
+import type { Miniflare } from 'miniflare';
+
+export interface Options {
+  qqLatencyMs: number;
+  durationS: number;
+  connections: number;
+  filler: number;
+  /** --routes, or null for every route and the calibration. */
+  only: string[] | null;
+  build: boolean;
+  profile: boolean;
+}
+
+export interface LogLine {
+  level: string;
+  message: string;
+}
+
+/** One Miniflare instance: one workerd process, one or more workers on direct sockets. */
+export interface Instance {
+  label: string;
+  mf: Miniflare;
+  logs: { counts: Record<string, number>; lines: LogLine[] };
+  pid: number;
+  urls: Record<string, string>;
+  startup: { ready_ms?: number; first_health_ms?: number; cpu_ms?: number };
+}
+
+export interface Build {
+  entry: string;
+  build_ms?: number;
+  wrangler_total_upload: string | null;
+  custom_build_ran: boolean | null;
+  custom_build_output?: string;
+}
+
+export type Headers = Record<string, string>;
+
+/** A request as autocannon sends it, or the part a pooled item replaces. */
+export interface RequestTemplate {
+  method: string;
+  path: string;
+  headers?: Headers;
+  body?: string;
+}
+export type PoolItem = Partial<Omit<RequestTemplate, 'method'>>;
+export type Capture = (status: number, body: string, headers: Record<string, string | string[]>) => void;
+
+export type Target = 'worker' | 'floor';
+export type Kind = 'worker' | 'floor' | 'reference';
+
+/** What is loaded on one route, and what each request needs generated beforehand. */
+export interface Route {
+  name: string;
+  label: string;
+  kind?: Kind;
+  target?: Target;
+  request: RequestTemplate;
+  /** Single-use request data, `n` items, generated before the run. */
+  pool?: (n: number) => Promise<PoolItem[]>;
+  /** Request data made on the fly, for each request. */
+  generator?: () => PoolItem;
+  capture?: Capture;
+  warmup: number;
+  /** Pool size over the warm-up's rate × duration (default POOL_MARGIN). */
+  margin?: number;
+  after?: () => Promise<unknown>;
+}
+
+export interface Sample {
+  status: number | 'socket';
+  body: string;
+}
+
+export interface LoadResult {
+  requests: number;
+  elapsed_s: number;
+  rps: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  errors: number;
+  error_rate: number;
+  statuses: Record<string, number>;
+  socket_errors: number;
+  cpu_ms_per_req: number | null;
+  cpu_ms_per_req_by_process: Record<string, number | null>;
+  cores_used: number;
+  other_load_cores: number;
+  samples: Sample[];
+  pool_exhausted: boolean;
+  autocannon_completed: number;
+}
+
+/** One measured route, as printed and charted. */
+export interface Row extends LoadResult {
+  name: string;
+  label: string;
+  kind: Kind;
+  method: string;
+  path: string;
+  prep_s: number;
+  warmup: { requests: number; rps: number; errors: number };
+  profile_shares?: Record<string, number>;
+}
+
+export interface CalibrationOp {
+  rps: number;
+  p50_ms: number | null;
+  cpu_ms_per_req: number | null;
+  cpu_ms_per_op?: number;
+}
+export type Calibration = Record<string, CalibrationOp>;
+
+export interface StartupSample {
+  ready_ms?: number;
+  first_health_ms?: number;
+  cpu_ms?: number;
+}
