@@ -2,8 +2,12 @@
 // for reads and `--file` for the one write. Each call starts wrangler (seconds), so reads
 // fetch several tables per call, in large pages.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const PAGE_ROWS = 50_000;
+// The project's wrangler, run by this node (22, from `npm run`) without npx's start-up.
+const WRANGLER = join(dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
 
 export class D1Error extends Error {}
 
@@ -69,7 +73,7 @@ export async function executeFile(target, file) {
 
 function wrangler(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['wrangler', 'd1', 'execute', 'DB', ...args], {
+    const child = spawn(process.execPath, [WRANGLER, 'd1', 'execute', 'DB', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
     });
