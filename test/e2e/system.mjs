@@ -53,7 +53,8 @@ export async function startSystem({ logFile }) {
     await stop();
     throw err;
   }
-  return { workerUrl, qqUrl, stop };
+  // persistTo: the local D1/KV state both serve from (for tools that write to that D1).
+  return { workerUrl, qqUrl, persistTo: state, stop };
 }
 
 /** Replaces (or adds) `NAME=value` lines of a .dev.vars text. */
