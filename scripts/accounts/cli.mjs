@@ -171,7 +171,11 @@ async function exportDump(file, target, labels, format) {
     ], ['SELECT DISTINCT app_id FROM qq_bindings']),
   );
   const [users, bindings] = rows;
-  writeFileSync(file, JSON.stringify(toFixture(users, bindings, format, labels), null, 2) + '\n', { mode: 0o600 });
+  try {
+    writeFileSync(file, JSON.stringify(toFixture(users, bindings, format, labels), null, 2) + '\n', { mode: 0o600 });
+  } catch (err) {
+    throw new Refused(`cannot write ${file}: ${err.message}`);
+  }
   console.log(`exported ${users.length.toLocaleString('en')} users and ${bindings.length.toLocaleString('en')} QQ bindings to ${file} (${format}'s models ${labels.user}, ${labels.qq})`);
   const apps = extra[0].map((r) => r.app_id);
   if (apps.length > 1) console.log(`note: the bindings belong to ${apps.length} QQ apps (${apps.join(', ')}); openids are per app`);

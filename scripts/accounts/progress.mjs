@@ -8,10 +8,12 @@ const WIDTH = 30;
 export function bar(label, total, { minimum = 2_000 } = {}) {
   if (!tty || total < minimum) return { update() {}, done() {} };
   let last = -1;
+  let finished = false;
   const draw = (done) => {
     const filled = Math.round((done / total) * WIDTH);
-    if (filled === last && done !== total) return;
+    if (finished || (filled === last && done !== total)) return;
     last = filled;
+    finished = done === total;
     const pct = String(Math.floor((done / total) * 100)).padStart(3);
     process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${pct}% ${label} ${done.toLocaleString('en')}/${total.toLocaleString('en')}`);
   };
