@@ -1,7 +1,8 @@
 // `npm run dev`: the whole system on this machine. Creates .dev.vars from the example when
-// missing, then runs the fake QQ (http://localhost:8788) and the worker
-// (http://localhost:8787; wrangler.toml's build step migrates local D1 first).
-import { spawn } from 'node:child_process';
+// missing, applies pending D1 migrations to the local database, then runs the fake QQ
+// (http://localhost:8788) and the worker (http://localhost:8787) in development mode.
+// Deploying never migrates: remote migrations are their own step (docs/operations.md).
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 
 if (!existsSync('.dev.vars')) {
@@ -9,9 +10,12 @@ if (!existsSync('.dev.vars')) {
   console.log('[dev] created .dev.vars from .dev.vars.example');
 }
 
+const migrated = spawnSync('node', ['scripts/migrate-local.mjs'], { stdio: 'inherit' });
+if (migrated.status !== 0) process.exit(migrated.status ?? 1);
+
 const services = [
   { name: 'fake-qq', args: ['wrangler', 'dev', '-c', 'fakes/wrangler.toml', '--port', '8788', '--inspector-port', '9239'] },
-  { name: 'worker', args: ['wrangler', 'dev', '--port', '8787', '--inspector-port', '9229', ...process.argv.slice(2)] },
+  { name: 'worker', args: ['wrangler', 'dev', '--port', '8787', '--inspector-port', '9229', '--var', 'ENVIRONMENT:development', ...process.argv.slice(2)] },
 ];
 
 const children = services.map(({ name, args }) => {

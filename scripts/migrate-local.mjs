@@ -1,5 +1,5 @@
-// Applies pending D1 migrations to the local database (wrangler.toml [build] runs this
-// before `wrangler dev` serves). Touches only .wrangler/state, never a remote database.
+// Applies pending D1 migrations to the local database (`npm run dev` runs this before
+// `wrangler dev` serves). Touches only .wrangler/state, never a remote database.
 import { spawnSync } from 'node:child_process';
 
 const result = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], {

@@ -38,6 +38,8 @@ export const FIELD_MESSAGES = {
   required: { zh: '此项必填', en: 'This field is required' },
   mobile: { zh: '请输入正确的手机号', en: 'Enter a valid mainland China mobile number' },
   password: { zh: '密码长度为 8 到 64 个字符', en: 'The password must be 8 to 64 characters' },
+  current_password: { zh: '密码长度为 8 到 64 个字符', en: 'The password must be 8 to 64 characters' },
+  new_password: { zh: '新密码长度为 8 到 64 个字符', en: 'The new password must be 8 to 64 characters' },
   sms_code: { zh: '验证码为 6 位数字', en: 'The SMS code is 6 digits' },
   nickname: { zh: '昵称为 2 到 20 个字符,不能含控制字符', en: 'The nickname must be 2 to 20 characters without control characters' },
   username: { zh: '请输入用户名或手机号', en: 'Enter a username or mobile number' },

@@ -1,45 +1,50 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { fromBase64 } from './crypto';
 import { originOf } from './http/url';
 import { onePer } from './memo';
-import type { Env } from './env';
+import { productionIssues } from './production';
+
+/** `schema` after turning an empty setting into an unset one. */
+const unlessEmpty = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(emptyToUndefined), schema);
 
 const int = (min: number, max: number, fallback: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+  unlessEmpty(z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback));
 
 const bool = (fallback: boolean) =>
-  z.preprocess(
-    emptyToUndefined,
-    z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(fallback),
+  unlessEmpty(
+    z._default(
+      z.union([z.boolean(), z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'))]),
+      fallback,
+    ),
   );
 
-const origins = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .default('')
-    .transform((list, ctx) => {
-      const out: string[] = [];
-      for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
-        const origin = originOf(item);
-        if (origin === null) {
-          ctx.addIssue({ code: 'custom', message: 'not an origin' });
-          return z.NEVER;
-        }
-        out.push(origin);
-      }
-      return out;
-    }),
+const origins = unlessEmpty(
+  z.pipe(
+    z._default(z.string().check(z.refine((list) => originList(list) !== null, 'not an origin')), ''),
+    z.transform((list) => originList(list) ?? []),
+  ),
 );
 
-const required = z.string().trim().min(1);
+/** The origins of a comma-separated list, or null when an item is not one. */
+function originList(list: string): string[] | null {
+  const out: string[] = [];
+  for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const origin = originOf(item);
+    if (origin === null) return null;
+    out.push(origin);
+  }
+  return out;
+}
 
-const optional = z.preprocess(emptyToUndefined, z.string().trim().min(1).optional());
+const text = () => z.string().check(z.trim(), z.minLength(1));
+const required = text();
+
+const optional = unlessEmpty(z.optional(text()));
 const httpUrl = () => z.url({ protocol: /^https?$/ });
 /** An http(s) URL without its trailing slashes, or `fallback` when unset. */
 const url = (fallback: string) =>
-  z.preprocess(emptyToUndefined, httpUrl().default(fallback).transform((u) => u.replace(/\/+$/, '')));
-const optionalUrl = z.preprocess(emptyToUndefined, httpUrl().optional());
+  unlessEmpty(z.pipe(z._default(httpUrl(), fallback), z.transform((u) => u.replace(/\/+$/, ''))));
+const optionalUrl = unlessEmpty(z.optional(httpUrl()));
 
 export const SMS_PROVIDERS = ['console', 'webhook', 'tencent', 'aliyun', 'yuntongxun'] as const;
 export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
@@ -75,13 +80,13 @@ const schema = z
     QQ_REDIRECT_URI: httpUrl(),
     QQ_API_BASE: url('https://graph.qq.com'),
     QQ_UNIONID: bool(false),
-    JWT_SECRET: z.string().min(32),
+    JWT_SECRET: z.string().check(z.minLength(32)),
     JWT_TTL_SECONDS: int(1, 60 * 60 * 24 * 365, 86400),
-    JWT_ISSUER: z.preprocess(emptyToUndefined, z.string().default('qq-login-worker')),
-    TOKEN_ENCRYPTION_KEY: z.string().refine((v) => base64Length(v) === 32, '32 bytes, base64'),
+    JWT_ISSUER: unlessEmpty(z._default(z.string(), 'qq-login-worker')),
+    TOKEN_ENCRYPTION_KEY: z.string().check(z.refine((v) => base64Length(v) === 32, '32 bytes, base64')),
     ALLOWED_REDIRECT_ORIGINS: origins,
     CORS_ORIGINS: origins,
-    SMS_PROVIDER: z.preprocess(emptyToUndefined, z.enum(SMS_PROVIDERS).default('console')),
+    SMS_PROVIDER: unlessEmpty(z._default(z.enum(SMS_PROVIDERS), 'console')),
     SMS_WEBHOOK_URL: optionalUrl,
     SMS_WEBHOOK_SECRET: optional,
     SMS_CODE_TTL_SECONDS: int(1, 3600, 300),
@@ -96,8 +101,8 @@ const schema = z
     TENCENT_SMS_SDK_APP_ID: optional,
     TENCENT_SMS_SIGN_NAME: optional,
     TENCENT_SMS_TEMPLATE_ID: optional,
-    TENCENT_SMS_TEMPLATE_PARAMS: z.preprocess(emptyToUndefined, z.enum(['code', 'code,minutes']).default('code,minutes')),
-    TENCENT_SMS_REGION: z.preprocess(emptyToUndefined, z.string().trim().regex(/^[a-z]+-[a-z-]+$/).default('ap-guangzhou')),
+    TENCENT_SMS_TEMPLATE_PARAMS: unlessEmpty(z._default(z.enum(['code', 'code,minutes']), 'code,minutes')),
+    TENCENT_SMS_REGION: unlessEmpty(z._default(z.string().check(z.trim(), z.regex(/^[a-z]+-[a-z-]+$/)), 'ap-guangzhou')),
     TENCENT_SMS_ENDPOINT: url('https://sms.tencentcloudapi.com'),
     ALIYUN_ACCESS_KEY_ID: optional,
     ALIYUN_ACCESS_KEY_SECRET: optional,
@@ -109,46 +114,32 @@ const schema = z
     YUNTONGXUN_APP_ID: optional,
     YUNTONGXUN_TEMPLATE_ID: optional,
     YUNTONGXUN_ENDPOINT: url('https://app.cloopen.com:8883'),
-    CAPTCHA_PROVIDER: z.preprocess(emptyToUndefined, z.enum(CAPTCHA_PROVIDERS).default('none')),
+    CAPTCHA_PROVIDER: unlessEmpty(z._default(z.enum(CAPTCHA_PROVIDERS), 'none')),
     TURNSTILE_SITE_KEY: optional,
     TURNSTILE_SECRET_KEY: optional,
     TURNSTILE_VERIFY_URL: url('https://challenges.cloudflare.com/turnstile/v0/siteverify'),
     TURNSTILE_SCRIPT_URL: url('https://challenges.cloudflare.com/turnstile/v0/api.js'),
-    TENCENT_CAPTCHA_APP_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(/^\d{1,12}$/).optional()),
+    TENCENT_CAPTCHA_APP_ID: unlessEmpty(z.optional(z.string().check(z.trim(), z.regex(/^\d{1,12}$/)))),
     TENCENT_CAPTCHA_APP_SECRET_KEY: optional,
     TENCENT_CAPTCHA_ENDPOINT: url('https://captcha.tencentcloudapi.com'),
     TENCENT_CAPTCHA_SCRIPT_URL: url('https://turing.captcha.qcloud.com/TCaptcha.js'),
     BIND_TICKET_TTL_SECONDS: int(60, MAX_BIND_TICKET_TTL_SECONDS, 600),
-    SITE_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(40).default('账号中心')),
-    ENVIRONMENT: z.preprocess(emptyToUndefined, z.enum(['development', 'production']).default('development')),
+    SITE_NAME: unlessEmpty(z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), '账号中心')),
+    ENVIRONMENT: unlessEmpty(z._default(z.enum(['development', 'production']), 'production')),
   })
-  .superRefine((s, ctx) => {
-    const needed = [...REQUIRED_BY.sms[s.SMS_PROVIDER], ...REQUIRED_BY.captcha[s.CAPTCHA_PROVIDER]];
-    for (const name of new Set<keyof typeof s>(needed)) {
-      if (s[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'required by the chosen provider' });
-    }
-    if (s.ENVIRONMENT === 'production') {
-      if (s.SMS_PROVIDER === 'console') {
-        ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'console is for development only' });
+  .check(
+    z.superRefine((s, ctx) => {
+      const needed = [...REQUIRED_BY.sms[s.SMS_PROVIDER], ...REQUIRED_BY.captcha[s.CAPTCHA_PROVIDER]];
+      for (const name of new Set<keyof typeof s>(needed)) {
+        if (s[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'required by the chosen provider' });
       }
-      for (const name of ['JWT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'QQ_APP_KEY', 'SMS_WEBHOOK_SECRET'] as const) {
-        const value = s[name];
-        if (value !== undefined && DEVELOPMENT_SECRETS.has(value)) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'the development value must not be used in production' });
-        }
+      if (s.ENVIRONMENT === 'production') {
+        for (const issue of productionIssues(s)) ctx.addIssue({ code: 'custom', path: [issue.name], message: issue.message });
       }
-    }
-  });
+    }),
+  );
 
 export type Settings = z.output<typeof schema>;
-
-/** The secrets shipped in .dev.vars.example; production refuses them. */
-const DEVELOPMENT_SECRETS = new Set([
-  'dev-only-jwt-secret-change-me-0123456789abcdef',
-  'ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmc=',
-  'fake-qq-app-key-0000000000000000',
-  'dev-only-webhook-secret',
-]);
 
 export class SettingsError extends Error {
   constructor(readonly names: string[]) {

@@ -137,14 +137,26 @@ describe('budget: password routes', () => {
     expect(badMobile.counts.pbkdf2).toBe(0);
   });
 
-  it('POST /users/login for an existing account: 1 PBKDF2, at most 3 D1 round trips', async () => {
+  it('POST /users/login for an existing account: 1 PBKDF2, 2 D1 reads and no write, no KV', async () => {
     const h = harness();
     const a = await account();
-    const { result, counts } = await h.measure(() => h.call('POST', '/users/login', { json: { username: a.username, password: PASSWORD } }));
+    const ip = { 'cf-connecting-ip': '203.0.113.50' };
+    const { result, counts } = await h.measure(() => h.call('POST', '/users/login', { json: { username: a.username, password: PASSWORD }, headers: ip }));
     expect(result.status).toBe(200);
     expect(counts.pbkdf2).toBe(1);
-    expect(counts.d1).toBeLessThanOrEqual(3);
+    expect(counts.d1).toBe(2);
+    expect(counts.d1Writes).toBe(0);
     expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
+  });
+
+  it('POST /users/login with a wrong password: 1 PBKDF2, 2 D1 round trips, 1 write (the failure count)', async () => {
+    const h = harness();
+    const a = await account();
+    const { result, counts } = await h.measure(() => h.call('POST', '/users/login', { json: { username: a.username, password: 'wrong password' } }));
+    expect(result.status).toBe(401);
+    expect(counts.pbkdf2).toBe(1);
+    expect(counts.d1).toBe(2);
+    expect(counts.d1Writes).toBe(1);
   });
 
   it('POST /users/login for an account that does not exist: 1 PBKDF2 (the dummy hash), at most 3 D1 round trips', async () => {
@@ -194,15 +206,44 @@ describe('budget: password routes', () => {
 });
 
 describe('budget: other routes', () => {
-  it('GET /users/me: no KV, at most 1 D1 round trip, no PBKDF2', async () => {
+  it('GET /users/me: no KV, 1 D1 read (which also checks revocation) and no write, no PBKDF2', async () => {
     const h = harness();
     const { token } = await h.signUp(freshMobile());
     const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/users/me', { token }));
     expect(result.status).toBe(200);
     expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
-    expect(counts.d1).toBeLessThanOrEqual(1);
+    expect(counts.d1).toBe(1);
+    expect(counts.d1Writes).toBe(0);
     expect(counts.pbkdf2).toBe(0);
     expect(qqCalls).toEqual([]);
+  });
+
+  it('GET /users/me with a revoked token: the same 1 D1 read, no write', async () => {
+    const h = harness();
+    const { token } = await h.signUp(freshMobile());
+    expect((await h.call('POST', '/users/logout', { token })).status).toBe(204);
+    const { result, counts } = await h.measure(() => h.call('GET', '/users/me', { token }));
+    expect(result.status).toBe(401);
+    expect(counts.d1).toBe(1);
+    expect(counts.d1Writes).toBe(0);
+  });
+
+  it('POST /users/logout: 1 D1 round trip (one conditional update), no KV', async () => {
+    const h = harness();
+    const { token } = await h.signUp(freshMobile());
+    const { result, counts } = await h.measure(() => h.call('POST', '/users/logout', { token }));
+    expect(result.status).toBe(204);
+    expect(counts.d1).toBe(1);
+    expect(counts.d1Writes).toBe(1);
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
+  });
+
+  it('DELETE /users/me/bindings/qq: 1 D1 round trip (the token check shares the batch)', async () => {
+    const h = harness();
+    const { token } = await h.signUp(freshMobile());
+    const { result, counts } = await h.measure(() => h.call('DELETE', '/users/me/bindings/qq', { token }));
+    expect(result.status).toBe(204);
+    expect(counts.d1).toBe(1);
   });
 
   it('GET /oauth/qq/authorization: no D1, 1 KV put (the state), no QQ call', async () => {
@@ -219,7 +260,7 @@ describe('budget: other routes', () => {
     const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/healthz'));
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ ok: true });
-    expect(counts).toEqual({ d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 });
+    expect(counts).toEqual({ d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 });
     expect(qqCalls).toEqual([]);
   });
 });

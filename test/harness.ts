@@ -23,6 +23,8 @@ export const REDIRECT_URI = TEST_SETTINGS.QQ_REDIRECT_URI;
 
 export interface Counts {
   d1: number;
+  /** D1 statements that may write (anything but a SELECT), batched ones included. */
+  d1Writes: number;
   kv: { get: number; put: number; delete: number };
   pbkdf2: number;
 }
@@ -84,7 +86,7 @@ export function harness(options: HarnessOptions = {}) {
   const fakes = createFakes({ qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq } });
   const qq: FakeQQ = fakes.qq;
   const sms = new SmsOutbox();
-  const counts: Counts = { d1: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  const counts: Counts = { d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
@@ -126,6 +128,7 @@ export function harness(options: HarnessOptions = {}) {
   /** Counts during `work` only. */
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
     counts.d1 = 0;
+    counts.d1Writes = 0;
     counts.kv = { get: 0, put: 0, delete: 0 };
     qq.calls.clear();
     const { result, pbkdf2 } = await countPbkdf2(work);
@@ -211,14 +214,16 @@ export function freshMobile(): string {
 
 function countingD1(db: D1Database, counts: Counts): D1Database {
   const real = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+  const writes = new WeakSet<object>();
+  const wrap = (stmt: D1PreparedStatement, write: boolean): D1PreparedStatement => {
     const wrapped = new Proxy(stmt, {
       get(target, prop) {
-        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
+        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values), write);
         if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
           const method = Reflect.get(target, prop);
           return (...args: unknown[]) => {
             counts.d1++;
+            if (write) counts.d1Writes++;
             return Reflect.apply(method, target, args);
           };
         }
@@ -227,14 +232,16 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
       },
     });
     real.set(wrapped, stmt);
+    if (write) writes.add(wrapped);
     return wrapped;
   };
   return new Proxy(db, {
     get(target, prop) {
-      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql));
+      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql), !/^\s*select\b/i.test(sql));
       if (prop === 'batch') {
         return (statements: D1PreparedStatement[]) => {
           counts.d1++;
+          counts.d1Writes += statements.filter((s) => writes.has(s)).length;
           return target.batch(statements.map((s) => real.get(s) ?? s));
         };
       }

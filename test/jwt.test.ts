@@ -87,6 +87,9 @@ const BAD_TOKENS: [string, () => Promise<string> | string][] = [
   ['a non-numeric sub', () => sign(claims('abc'), SECRET, 'HS256')],
   ['a sub with trailing letters', () => sign(claims(`${userId}abc`), SECRET, 'HS256')],
   ['a number (not string) sub', () => handMade({ alg: 'HS256', typ: 'JWT' }, { ...claims('x'), sub: userId })],
+  ['a string ver', () => sign(claims(String(userId), { ver: '0' }), SECRET, 'HS256')],
+  ['a negative ver', () => sign(claims(String(userId), { ver: -1 }), SECRET, 'HS256')],
+  ['a fractional ver', () => sign(claims(String(userId), { ver: 0.5 }), SECRET, 'HS256')],
   ['two parts only', () => `${parts()[0]}.${parts()[1]}`],
   ['garbage', () => 'not-a-jwt'],
 ];
@@ -143,24 +146,24 @@ describe('verifyToken', () => {
     settings = settingsOf({ ...TEST_SETTINGS, DB: env.DB, KV: env.KV });
   });
 
-  it('returns the user id of a token it issued', async () => {
-    const { token, expiresIn } = await issueToken(settings, 42, Date.now());
+  it('returns the user id and token version of a token it issued', async () => {
+    const { token, expiresIn } = await issueToken(settings, { id: 42, tokenVersion: 7 }, Date.now());
     expect(expiresIn).toBe(86400);
-    expect(await verifyToken(settings, token)).toBe(42);
+    expect(await verifyToken(settings, token)).toEqual({ userId: 42, version: 7 });
   });
 
-  it('issues HS256 tokens with sub, iat, exp and iss', async () => {
+  it('issues HS256 tokens with sub, iat, exp and iss as before, and ver', async () => {
     const now = Date.now();
-    const { token } = await issueToken(settings, 42, now);
+    const { token } = await issueToken(settings, { id: 42, tokenVersion: 3 }, now);
     const [header = '', payload = ''] = token.split('.');
     const decode = (part: string): unknown => JSON.parse(atob(part.replaceAll('-', '+').replaceAll('_', '/')));
     expect(decode(header)).toMatchObject({ alg: 'HS256' });
     const iat = Math.floor(now / 1000);
-    expect(decode(payload)).toEqual({ sub: '42', iat, exp: iat + 86400, iss: ISSUER });
+    expect(decode(payload)).toEqual({ sub: '42', iat, exp: iat + 86400, iss: ISSUER, ver: 3 });
   });
 
   it('refuses a token past its exp', async () => {
-    const { token } = await issueToken(settings, 42, Date.now() - 86400 * 1000 - 5000);
+    const { token } = await issueToken(settings, { id: 42, tokenVersion: 0 }, Date.now() - 86400 * 1000 - 5000);
     expect(await verifyToken(settings, token)).toBeNull();
   });
 
@@ -169,6 +172,10 @@ describe('verifyToken', () => {
   });
 
   it('accepts a hand-made HS256 token with the right claims (so the bad ones fail for their flaw)', async () => {
-    expect(await verifyToken(settings, await handMade({ alg: 'HS256', typ: 'JWT' }, claims('42')))).toBe(42);
+    expect(await verifyToken(settings, await handMade({ alg: 'HS256', typ: 'JWT' }, claims('42', { ver: 2 })))).toEqual({ userId: 42, version: 2 });
+  });
+
+  it('reads a token without ver (issued before tokens carried one) as version 0', async () => {
+    expect(await verifyToken(settings, await handMade({ alg: 'HS256', typ: 'JWT' }, claims('42')))).toEqual({ userId: 42, version: 0 });
   });
 });

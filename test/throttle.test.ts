@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_LIMIT, CLIENT_LIMIT, WINDOW_SECONDS } from '../src/auth/throttle';
+import { CLIENT_LIMIT, PAIR_LIMIT as ACCOUNT_LIMIT, WINDOW_SECONDS } from '../src/auth/throttle';
 import { addAccount, freshMobile, harness, type Answer, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;

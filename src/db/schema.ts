@@ -107,16 +107,5 @@ export const spentBindTickets = sqliteTable(
   (t) => [index('spent_bind_tickets_spent_at').on(t.spentAt)],
 );
 
-/** Failed password attempts per account (or per unknown login name) and per client. */
-export const loginFailures = sqliteTable(
-  'login_failures',
-  {
-    key: text('key').primaryKey(),
-    failures: integer('failures').notNull(),
-    windowStartedAt: integer('window_started_at').notNull(),
-  },
-  (t) => [index('login_failures_window_started_at').on(t.windowStartedAt)],
-);
-
 export type User = typeof users.$inferSelect;
 export type QQBinding = typeof qqBindings.$inferSelect;

@@ -1,8 +1,10 @@
 /** Reads and writes of accounts and their QQ bindings. */
-import { eq, or, sql } from 'drizzle-orm';
+import { and, eq, exists, or, sql } from 'drizzle-orm';
+import type { TokenClaims } from '../auth/jwt';
 import { onePer } from '../memo';
 import type { Database } from './client';
 import { qqBindings, users, type QQBinding, type User } from './schema';
+import type { SQL } from 'drizzle-orm';
 
 export interface Account {
   user: User;
@@ -49,6 +51,40 @@ const preferUsername = (login: string) => sql`${users.username} = ${login} DESC`
 /** The id of the account `login` names, as an SQL expression (NULL when none). */
 export function accountIdByLogin(login: string) {
   return sql`(SELECT ${users.id} FROM ${users} WHERE ${namesLogin(login)} ORDER BY ${preferUsername(login)} LIMIT 1)`;
+}
+
+/** The id of the account whose mobile this is, as an SQL expression (NULL when none). */
+export function accountIdByMobile(mobile: string) {
+  return sql`(SELECT ${users.id} FROM ${users} WHERE ${users.mobile} = ${mobile})`;
+}
+
+/** The query for the user row with this id; for batches. */
+export function userByIdQuery(db: Database, id: number) {
+  return db.select().from(users).where(eq(users.id, id)).limit(1);
+}
+
+/** The rows (one or none) whose user a token with these claims still stands for: active, and not revoked. */
+export function tokenHolder(claims: TokenClaims) {
+  return and(eq(users.id, claims.userId), eq(users.isActive, true), eq(users.tokenVersion, claims.version));
+}
+
+/** True in SQL while a token with these claims still stands for its user. */
+export function tokenStillValid(db: Database, claims: TokenClaims) {
+  return exists(db.select({ one: sql`1` }).from(users).where(tokenHolder(claims)));
+}
+
+/**
+ * Revokes every token issued so far to the user `where` picks (raises its token version),
+ * setting a new password hash too when given. Answers the updated row: none when `where`
+ * matched nothing.
+ */
+export function revokeTokensQuery(db: Database, where: SQL | undefined, change: { passwordHash: string; now: number } | null = null) {
+  const password = change === null ? {} : { passwordHash: change.passwordHash, updatedAt: change.now };
+  return db
+    .update(users)
+    .set({ tokenVersion: sql`${users.tokenVersion} + 1`, ...password })
+    .where(where)
+    .returning();
 }
 
 /**

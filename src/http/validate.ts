@@ -1,19 +1,19 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import { AppError, isFieldMessage, type FieldMessage } from '../errors';
 
 /**
  * zValidator whose failures become `invalid_request` with one message per bad field,
  * from the shared dictionary (never zod's English text).
  */
-export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
+export function validate<T extends core.$ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result) => {
     if (!result.success) throw new AppError('invalid_request', { fields: fieldsOf(result.error.issues, result.data) });
   });
 }
 
-function fieldsOf(issues: readonly z.core.$ZodIssue[], input: unknown): Record<string, FieldMessage> {
+function fieldsOf(issues: readonly core.$ZodIssue[], input: unknown): Record<string, FieldMessage> {
   const given = typeof input === 'object' && input !== null ? input : {};
   const fields: Record<string, FieldMessage> = {};
   for (const issue of issues) {

@@ -4,7 +4,7 @@
  * only the browser that asked can even find its state, so nobody else can spend it.
  */
 import { parseJson } from '../json';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { randomToken, sha256 } from '../crypto';
 
 export const STATE_TTL_SECONDS = 600;

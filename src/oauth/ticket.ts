@@ -4,22 +4,22 @@
  * Single use is enforced in D1 (`spent_bind_tickets`, inserted in the bind's own batch);
  * the KV entry is deleted after a successful bind.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { randomToken, sha256 } from '../crypto';
 import { parseJson } from '../json';
 
 const payloadSchema = z.object({
   appId: z.string(),
   openid: z.string(),
-  unionid: z.string().nullable(),
-  nickname: z.string().nullable(),
-  avatar: z.string().nullable(),
+  unionid: z.nullable(z.string()),
+  nickname: z.nullable(z.string()),
+  avatar: z.nullable(z.string()),
   /** Sealed (src/crypto.ts `Sealer`). */
   accessToken: z.string(),
-  refreshToken: z.string().nullable(),
-  tokenExpiresAt: z.number().int().nullable(),
+  refreshToken: z.nullable(z.string()),
+  tokenExpiresAt: z.nullable(z.number().check(z.int())),
   /** Absent for native app logins. */
-  next: z.string().nullable(),
+  next: z.nullable(z.string()),
 });
 
 export type TicketPayload = z.infer<typeof payloadSchema>;

@@ -3,7 +3,7 @@
  * puts errors inside HTTP 200 and sends `expires_in` as a string; all of that is handled
  * here and nowhere else. See ../../shared/qq-connect.md.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const AUTHORIZE_PATH = '/oauth2.0/authorize';
 const TOKEN_PATH = '/oauth2.0/token';
@@ -176,24 +176,24 @@ function errorFor(code: number, description: string): QQError {
 }
 
 const tokenSchema = z.object({
-  access_token: z.string().min(1),
+  access_token: z.string().check(z.minLength(1)),
   // A number in old answers, a string in live JSON ones.
-  expires_in: z.coerce.number().int().positive().catch(7776000),
-  refresh_token: z.string().min(1).optional(),
+  expires_in: z.catch(z.coerce.number().check(z.int(), z.positive()), 7776000),
+  refresh_token: z.optional(z.string().check(z.minLength(1))),
 });
 
 const identitySchema = z.object({
-  client_id: z.coerce.string().min(1),
-  openid: z.string().min(1),
-  unionid: z.string().min(1).optional(),
+  client_id: z.coerce.string().check(z.minLength(1)),
+  openid: z.string().check(z.minLength(1)),
+  unionid: z.optional(z.string().check(z.minLength(1))),
 });
 
 const profileSchema = z.object({
-  nickname: z.string().catch(''),
-  figureurl_qq_1: z.string().optional(),
-  figureurl_qq_2: z.string().optional(),
-  figureurl_1: z.string().optional(),
-  figureurl_2: z.string().optional(),
+  nickname: z.catch(z.string(), ''),
+  figureurl_qq_1: z.optional(z.string()),
+  figureurl_qq_2: z.optional(z.string()),
+  figureurl_1: z.optional(z.string()),
+  figureurl_2: z.optional(z.string()),
 });
 
 function tokensFrom(body: Record<string, unknown>): QQTokens {

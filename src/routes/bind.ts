@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ctxOf } from '../context';
 import type { AppEnv } from '../env';
+import { captchaFields } from '../http/auth';
 import { jsonBody } from '../http/body';
 import { authEvent, noteEvent, noteLogin } from '../http/events';
 import { bindTicket, login, mobile, nickname, password, smsCode } from '../http/fields';
@@ -19,18 +20,24 @@ bind.post(
   '/',
   authEvent('bind'),
   jsonBody,
-  validate('json', z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password })),
+  validate('json', z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password, ...captchaFields })),
   async (c) => {
-    const b = c.req.valid('json');
-    noteEvent(c, { mobile: b.mobile });
-    return answer(c, await bindByMobile(ctxOf(c), { bindTicket: b.bind_ticket, mobile: b.mobile, smsCode: b.sms_code, password: b.password }));
+    const { bind_ticket, mobile, sms_code, password, ...captcha } = c.req.valid('json');
+    noteEvent(c, { mobile });
+    return answer(c, await bindByMobile(ctxOf(c), { bindTicket: bind_ticket, mobile, smsCode: sms_code, password, captcha }));
   },
 );
 
-bind.post('/account', authEvent('bind_account'), jsonBody, validate('json', z.object({ bind_ticket: bindTicket, username: login, password })), async (c) => {
-  const b = c.req.valid('json');
-  return answer(c, await bindToAccount(ctxOf(c), { bindTicket: b.bind_ticket, username: b.username, password: b.password }));
-});
+bind.post(
+  '/account',
+  authEvent('bind_account'),
+  jsonBody,
+  validate('json', z.object({ bind_ticket: bindTicket, username: login, password, ...captchaFields })),
+  async (c) => {
+    const { bind_ticket, username, password, ...captcha } = c.req.valid('json');
+    return answer(c, await bindToAccount(ctxOf(c), { bindTicket: bind_ticket, username, password, captcha }));
+  },
+);
 
 bind.post(
   '/register',

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ctxOf } from '../context';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
@@ -13,7 +13,7 @@ import { finishAppLogin, finishWebLogin, startLogin } from '../services/qq-login
 
 export const oauth = new Hono<AppEnv>();
 
-oauth.get('/authorization', authEvent('authorization'), validate('query', z.object({ next: z.string().optional() })), async (c) => {
+oauth.get('/authorization', authEvent('authorization'), validate('query', z.object({ next: z.optional(z.string()) })), async (c) => {
   const next = safeNext(c.req.valid('query').next, c.var.settings.ALLOWED_REDIRECT_ORIGINS);
   if (next === null) throw new AppError('invalid_next');
   const browserId = browserIdFrom(getCookie(c, BROWSER_COOKIE));
@@ -43,7 +43,7 @@ oauth.post(
   '/app-login',
   authEvent('app_login'),
   jsonBody,
-  validate('json', z.object({ access_token: z.string().regex(/^[\w.~+/=-]{8,512}$/) })),
+  validate('json', z.object({ access_token: z.string().check(z.regex(/^[\w.~+/=-]{8,512}$/)) })),
   async (c) => {
     const outcome = await finishAppLogin(ctxOf(c), c.req.valid('json').access_token);
     noteLogin(c, outcome);

@@ -7,7 +7,7 @@ import { MAX_BIND_TICKET_TTL_SECONDS } from '../settings';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { lt } from 'drizzle-orm';
 import { hashPassword } from '../auth/password';
-import { releaseAttempts, releaseQueries, type Reservation } from '../auth/throttle';
+import type { CaptchaFields } from '../captcha/check';
 import type { Ctx } from '../context';
 import { brokenUniqueConstraint } from '../db/client';
 import { seconds } from '../time';
@@ -16,7 +16,7 @@ import { accountByLoginQuery, accountByMobileQuery, insertBindingQuery, takenQue
 import { AppError, type ErrorCode } from '../errors';
 import { forgetTicket, readTicket, type Ticket } from '../oauth/ticket';
 import { checkCodeQuery, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
-import { attemptQueries, checkPassword, reservationsOf } from './passwords';
+import { attemptCountsQuery, checkPassword } from './passwords';
 import { loggedIn, type LoggedIn } from './session';
 
 export type Bound = LoggedIn & { created: boolean };
@@ -25,35 +25,41 @@ export type Bound = LoggedIn & { created: boolean };
 /** Mobile + SMS code + password: binds the account with that mobile, or creates one. */
 export async function bindByMobile(
   ctx: Ctx,
-  input: { bindTicket: string; mobile: string; smsCode: string; password: string },
+  input: { bindTicket: string; mobile: string; smsCode: string; password: string; captcha: CaptchaFields },
 ): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
-  const [checked, found] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), accountByMobileQuery(ctx.db, input.mobile)]);
+  const target = { mobile: input.mobile };
+  const [checked, found, counts] = await ctx.db.batch([
+    checkCodeQuery(ctx.db, guess, ctx.now),
+    accountByMobileQuery(ctx.db, input.mobile),
+    attemptCountsQuery(ctx, target),
+  ]);
   codeVerdict(checked, ctx.settings);
   const account = found[0] ?? null;
   if (account === null) {
     const passwordHash = await hashPassword(input.password);
     const create = { username: input.mobile, mobile: input.mobile, nickname: null, passwordHash };
     // Lost a race with another bind creating this mobile's account: that account is bound now.
-    return completeBind(ctx, ticket, { create }, guess, [], { 'users.mobile': 'account_already_bound', 'users.username': 'account_already_bound' });
+    return completeBind(ctx, ticket, { create }, guess, { 'users.mobile': 'account_already_bound', 'users.username': 'account_already_bound' });
   }
-  const [accountRows, clientRows] = await ctx.db.batch(attemptQueries(ctx, { userId: account.user.id }));
-  const reservations = reservationsOf(accountRows, clientRows);
-  const user = await checkPassword(ctx, reservations, account.user, input.password);
-  if (account.bindingId !== null) throw await alreadyBound(ctx, reservations);
-  return completeBind(ctx, ticket, { existing: user }, guess, reservations);
+  const user = await checkPassword(ctx, target, counts, account.user, input.password, input.captcha);
+  if (account.bindingId !== null) throw new AppError('account_already_bound');
+  return completeBind(ctx, ticket, { existing: user }, guess);
 }
 
 /** Username (or mobile) + password of an existing account. */
-export async function bindToAccount(ctx: Ctx, input: { bindTicket: string; username: string; password: string }): Promise<Bound> {
+export async function bindToAccount(
+  ctx: Ctx,
+  input: { bindTicket: string; username: string; password: string; captcha: CaptchaFields },
+): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
-  const [found, accountRows, clientRows] = await ctx.db.batch([accountByLoginQuery(ctx.db, input.username), ...attemptQueries(ctx, { login: input.username })]);
+  const target = { login: input.username };
+  const [found, counts] = await ctx.db.batch([accountByLoginQuery(ctx.db, input.username), attemptCountsQuery(ctx, target)]);
   const account = found[0] ?? null;
-  const reservations = reservationsOf(accountRows, clientRows);
-  const user = await checkPassword(ctx, reservations, account?.user ?? null, input.password);
-  if (account !== null && account.bindingId !== null) throw await alreadyBound(ctx, reservations);
-  return completeBind(ctx, ticket, { existing: user }, null, reservations);
+  const user = await checkPassword(ctx, target, counts, account?.user ?? null, input.password, input.captcha);
+  if (account !== null && account.bindingId !== null) throw new AppError('account_already_bound');
+  return completeBind(ctx, ticket, { existing: user }, null);
 }
 
 /** A new account with nickname + mobile (proven by SMS) + password. */
@@ -74,14 +80,7 @@ export async function registerAndBind(
     ticket,
     { create: { username: input.mobile, mobile: input.mobile, nickname: input.nickname, passwordHash } },
     guess,
-    [],
   );
-}
-
-/** The password was right, so the attempt is given back before refusing the bind. */
-async function alreadyBound(ctx: Ctx, reservations: Reservation[]): Promise<AppError> {
-  await releaseAttempts(ctx.db, reservations);
-  return new AppError('account_already_bound');
 }
 
 async function ticketOrThrow(ctx: Ctx, bindTicket: string): Promise<Ticket> {
@@ -108,7 +107,6 @@ async function completeBind(
   ticket: Ticket,
   owner: Owner,
   guess: CodeGuess | null,
-  reservations: Reservation[],
   conflicts: Record<string, ErrorCode> = {},
 ): Promise<Bound> {
   const { db } = ctx;
@@ -120,7 +118,7 @@ async function completeBind(
     db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now }),
     db.delete(spentBindTickets).where(lt(spentBindTickets.spentAt, now - MAX_BIND_TICKET_TTL_SECONDS)),
   ] as const;
-  const tail: BatchItem<'sqlite'>[] = [...(guess ? [consumeCodeQuery(db, guess)] : []), ...releaseQueries(db, reservations)];
+  const tail: BatchItem<'sqlite'>[] = guess ? [consumeCodeQuery(db, guess)] : [];
   let user: User;
   try {
     if ('existing' in owner) {
@@ -142,8 +140,6 @@ async function completeBind(
     const broken = brokenUniqueConstraint(err) ?? '';
     const conflict = conflicts[broken] ?? CONFLICTS[broken];
     if (conflict === undefined) throw err;
-    // The batch rolled back the attempt's release with everything else; the password was right.
-    await releaseAttempts(ctx.db, reservations);
     throw new AppError(conflict);
   }
   ctx.waitUntil(forgetTicket(ctx.kv, ticket.hash));
