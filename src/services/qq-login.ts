@@ -74,6 +74,8 @@ export async function finishAppLogin(ctx: Ctx, accessToken: string): Promise<Log
 async function finishLogin(ctx: Ctx, tokens: QQTokens, identity: QQIdentity, next: string | null): Promise<LoginOutcome> {
   const account = await findAccountByOpenid(ctx.db, identity.openid);
   if (account !== null) {
+    // An inactive account (say, kept from a Django shop) cannot log in, by QQ either.
+    if (!account.user.isActive) throw new AppError('invalid_credentials');
     if (account.binding.profileUpdatedAt < seconds(ctx.now) - PROFILE_MAX_AGE_SECONDS) {
       ctx.waitUntil(refreshBinding(ctx, account.binding, tokens, identity));
     }
