@@ -186,6 +186,7 @@ describe('the import', () => {
     meiduoQQ(1, { user: 3, openid: 'OPENID-3', create_time: '2024-01-01T00:00:00Z', update_time: '2024-01-02T00:00:00Z' }),
     { model: 'oauth.oauthqquser', pk: 2, fields: { qq_user: 7, qq_openid: 'OPENID-7', qq_access_token: 'PLAINTEXT-QQ-TOKEN' } },
     { model: 'oauth.oauthqquser', pk: 3, fields: { qq_user: 9, qq_openid: 'OPENID-9', qq_access_token: 'x', is_deleted: true } },
+    meiduoQQ(4, { user: 15, openid: 'OPENID-15' }),
   ];
 
   it('keeps ids and hashes byte for byte, stores no QQ token, and counts what the edge cannot check', async () => {
@@ -205,11 +206,12 @@ describe('the import', () => {
     expect(bindings.results).toMatchObject([
       { user_id: 3, openid: 'OPENID-3', app_id: APP_ID, access_token: null, refresh_token: null, created_at: Date.UTC(2024, 0, 1) / 1000, updated_at: Date.UTC(2024, 0, 2) / 1000 },
       { user_id: 7, openid: 'OPENID-7', app_id: APP_ID, access_token: null, refresh_token: null },
+      { user_id: 15, openid: 'OPENID-15', app_id: APP_ID, access_token: null },
     ]);
     expect(JSON.stringify(bindings.results)).not.toContain('PLAINTEXT-QQ-TOKEN');
   });
 
-  it('logs the accounts in at the worker under their Django ids; the others answer invalid_credentials', async () => {
+  it('logs the accounts in at the worker under their Django ids; the others, and inactive ones, answer invalid_credentials', async () => {
     await importRecords(await records());
     const h = harness();
     for (const [username, id] of [['u100k', 3], ['u20k', 7], ['13800000003', 3]] as const) {
@@ -217,13 +219,16 @@ describe('the import', () => {
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ user: { id } });
     }
-    for (const username of ['u260k', 'md5']) {
+    for (const username of ['u260k', 'md5', 'gone']) {
       const answer = await h.call('POST', '/users/login', { json: { username, password: PASSWORD } });
       expect(answer).toMatchObject({ status: 401, body: expectedError('invalid_credentials') });
     }
     h.qq.addUser({ nickname: '导入', openid: 'OPENID-3' });
     const qq = await h.qqLogin('OPENID-3');
     expect(qq.body).toMatchObject({ status: 'logged_in', user: { id: 3 } });
+    h.qq.addUser({ nickname: '停用', openid: 'OPENID-15' });
+    const inactive = await h.qqLogin('OPENID-15');
+    expect(inactive).toMatchObject({ status: 401, body: expectedError('invalid_credentials') });
     await h.settle();
   });
 
@@ -231,8 +236,8 @@ describe('the import', () => {
     const dump = await records();
     await importRecords(dump);
     const again = await importRecords(dump);
-    expect([again.createUsers.length, again.updateUsers.length, again.createBindings.length, again.updateBindings.length]).toEqual([0, 5, 0, 2]);
-    expect([await count('users'), await count('qq_bindings')]).toEqual([5, 2]);
+    expect([again.createUsers.length, again.updateUsers.length, again.createBindings.length, again.updateBindings.length]).toEqual([0, 5, 0, 3]);
+    expect([await count('users'), await count('qq_bindings')]).toEqual([5, 3]);
     const changed = dump.map((r) => (r.pk === 3 && r.model === 'users.user' ? { ...r, fields: { ...r.fields, password: 'md5$new$hash' } } : r));
     await importRecords(changed);
     const versions = await env.DB.prepare('SELECT id, token_version FROM users WHERE id IN (3, 7) ORDER BY id').all();
