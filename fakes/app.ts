@@ -2,6 +2,7 @@
 // reach them: by host (the tests route the worker's outbound fetch here) and by path
 // prefix (`npm run dev` serves them all on one port, see worker.ts). A new fake is one
 // module under fakes/<kind>/ and one line in `createFakes`; fakes/README.md shows how.
+import { createProviderFakes, type ProviderFakes, type ProviderFakesOptions } from './providers';
 import { createFakeQQ, type FakeQQ } from './qq/app';
 import type { FakeQQOptions } from './qq/state';
 
@@ -19,6 +20,8 @@ export interface Mount {
 
 export interface FakesOptions {
   qq?: FakeQQOptions;
+  /** The SMS gateways and the captcha service (fakes/providers.ts). */
+  providers?: ProviderFakesOptions;
 }
 
 /** The two ways in: by host (tests) and by path prefix (the dev server). */
@@ -31,15 +34,19 @@ export interface Router {
 
 export interface Fakes extends Router {
   readonly qq: FakeQQ;
+  readonly providers: ProviderFakes;
 }
 
 export function createFakes(options: FakesOptions = {}): Fakes {
   const qq = createFakeQQ(options.qq);
+  const { mounts, ...providers } = createProviderFakes(options.providers);
   return {
     qq,
+    providers,
     ...route([
       // QQ at the root, as on graph.qq.com (QQ_API_BASE is http://localhost:8788 in dev).
       { host: 'fake-qq.test', prefix: '', service: qq },
+      ...mounts,
     ]),
   };
 }

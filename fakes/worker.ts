@@ -21,7 +21,9 @@ let fakes: Fakes | undefined;
 
 export default {
   fetch(request, env) {
-    fakes ??= createFakes({ qq: qqOptions(env) });
+    // The fake SMS gateways print what they deliver: on the dev server they stand in for the phone.
+    const log = (line: string): void => console.log(line);
+    fakes ??= createFakes({ qq: qqOptions(env), providers: { tencentSms: { log }, aliyunSms: { log }, yuntongxun: { log } } });
     return fakes.serve(request);
   },
 } satisfies ExportedHandler<Env>;

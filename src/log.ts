@@ -65,7 +65,8 @@ const SCRUBBERS: [RegExp, string | ((match: string) => string)][] = [
   // Opaque values (tokens, tickets, signatures, keys): 20 or more token characters.
   [/[\w+/=.~-]{20,}/g, (m) => (/^[a-z_.-]+$/i.test(m) && !/\d/.test(m) ? m : '[redacted]')],
   [/(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)/g, (m) => maskMobile(m.slice(-11))],
-  [/(?<!\d)\d{6}(?!\d)/g, '[digits]'],
+  // Six digits may be an SMS code; a 容联云 error (`statusCode 160038`) is kept readable.
+  [/(?<!\d)(?<!statusCode )\d{6}(?!\d)/g, '[digits]'],
 ];
 
 export function scrub(text: string): string {

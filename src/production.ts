@@ -10,6 +10,11 @@ export const DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([
   'ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmc=',
   'fake-qq-app-key-0000000000000000',
   'dev-only-webhook-secret',
+  // The fake SMS gateways' and captcha's accounts (fakes/sms, fakes/captcha, scripts/dev-providers.mjs).
+  'fake-tencent-secret-key-000000000',
+  'fake-aliyun-access-key-secret-000',
+  'fake0000yuntongxun0000authtoken1',
+  'fake-captcha-app-secret-key-0000',
 ]);
 
 /**

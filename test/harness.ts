@@ -7,6 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import { createFakes } from '../fakes/app';
+import type { ProviderFakesOptions } from '../fakes/providers';
 import type { FakeQQ } from '../fakes/qq/app';
 import type { FakeQQOptions } from '../fakes/qq/state';
 import { createApp } from '../src/app';
@@ -79,12 +80,18 @@ export class Browser {
 export interface HarnessOptions {
   settings?: Record<string, string | undefined>;
   qq?: FakeQQOptions;
+  /** The fake SMS gateways and captcha service (reached at the hosts fakes/providers.ts names). */
+  providers?: ProviderFakesOptions;
   deps?: Partial<Deps>;
 }
 
 export function harness(options: HarnessOptions = {}) {
-  const fakes = createFakes({ qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq } });
+  const fakes = createFakes({
+    qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
+    providers: options.providers,
+  });
   const qq: FakeQQ = fakes.qq;
+  const providers = fakes.providers;
   const sms = new SmsOutbox();
   const counts: Counts = { d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
   const outbound: typeof fetch = async (input, init) => {
@@ -169,7 +176,7 @@ export function harness(options: HarnessOptions = {}) {
     return { openid: user.openid, token: bound.body.token, userId: bound.body.user.id, password };
   }
 
-  return { qq, sms, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
+  return { qq, sms, providers, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Browser, freshMobile, harness, QQ_BASE, expectedError } from './harness';
+import { ALIYUN_SMS, PROVIDER_SECRETS, TENCENT_CAPTCHA, TENCENT_SMS, YUNTONGXUN_SMS } from './providers';
 import { TEST_SETTINGS } from './settings';
 
 type H = ReturnType<typeof harness>;
@@ -225,5 +226,40 @@ describe('defaults for absent optional settings', () => {
     const h = harness();
     const answer = await h.call<{ login_url: string }>('GET', '/oauth/qq/authorization', { browser: new Browser() });
     expect(answer.body.login_url.startsWith(`${QQ_BASE}/oauth2.0/authorize?`)).toBe(true);
+  });
+});
+
+const CHOSEN: [string, Record<string, string>, string[], string][] = [
+  // [provider, its settings, those it requires, its secret]
+  ['SMS_PROVIDER=tencent', TENCENT_SMS, ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID', 'TENCENT_SMS_SIGN_NAME', 'TENCENT_SMS_TEMPLATE_ID'], 'TENCENT_SECRET_KEY'],
+  ['SMS_PROVIDER=aliyun', ALIYUN_SMS, ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_TEMPLATE_CODE'], 'ALIYUN_ACCESS_KEY_SECRET'],
+  ['SMS_PROVIDER=yuntongxun', YUNTONGXUN_SMS, ['YUNTONGXUN_ACCOUNT_SID', 'YUNTONGXUN_AUTH_TOKEN', 'YUNTONGXUN_APP_ID', 'YUNTONGXUN_TEMPLATE_ID'], 'YUNTONGXUN_AUTH_TOKEN'],
+  ['CAPTCHA_PROVIDER=tencent', TENCENT_CAPTCHA, ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'TENCENT_CAPTCHA_APP_ID', 'TENCENT_CAPTCHA_APP_SECRET_KEY'], 'TENCENT_CAPTCHA_APP_SECRET_KEY'],
+];
+const MISSING = CHOSEN.flatMap(([provider, settings, names]) => names.map((name) => [provider, name, settings] as const));
+
+describe("a provider's settings are required exactly when it is chosen", () => {
+  it.each(MISSING)('%s without %s: refused (500), and the log names the setting and no secret', async (_, name, settings) => {
+    const lines = spyErrors();
+    const h = harness({ settings: { ...settings, [name]: undefined } });
+    const answer = await h.call('POST', '/sms/codes', { json: { mobile: freshMobile() } });
+    expect(answer.status).toBe(500);
+    expect(answer.body).toEqual(INTERNAL_ERROR);
+    expect(lines.some((line) => line.includes(name))).toBe(true);
+    for (const line of lines) for (const secret of PROVIDER_SECRETS) expect(line).not.toContain(secret);
+    expect(h.sms.sent).toHaveLength(0);
+  });
+
+  it.each(CHOSEN)('%s with its own settings serves, without any other provider\'s', async (_, settings) => {
+    const h = harness({ settings });
+    expect((await h.call('POST', '/sms/codes', { json: { mobile: freshMobile() } })).status).toBe(202);
+  });
+
+  it.each(CHOSEN)('%s in production refuses the development secret of its fake account', async (_, settings, __, secretName) => {
+    const lines = spyErrors();
+    const h = harness({ settings: { ...settings, ENVIRONMENT: 'production', QQ_APP_KEY: PROD_APP_KEY }, qq: { appKey: PROD_APP_KEY } });
+    const answer = await h.call('POST', '/sms/codes', { json: { mobile: freshMobile() } });
+    expect(answer.status).toBe(500);
+    expect(lines.some((line) => line.includes(secretName))).toBe(true);
   });
 });

@@ -16,7 +16,10 @@ const ACCOUNT_BY_OPENID =
   'SELECT u.id, u.username, u.nickname, u.avatar FROM qq_bindings b JOIN users u ON u.id = b.user_id WHERE b.openid = ?';
 const VALUE = JSON.stringify({ next: '/orders', browser: 'x'.repeat(43) });
 
+/** @typedef {{ DB: D1Database, KV: KVNamespace, FETCH_URL: string }} Env */
+
 export default {
+  /** @param {Request} request @param {Env} env */
   async fetch(request, env) {
     const url = new URL(request.url);
     switch (url.pathname) {

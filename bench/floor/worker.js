@@ -16,10 +16,15 @@ const JWT_HEADER = base64url(encoder.encode(JSON.stringify({ alg: 'HS256', typ: 
 const ACCOUNT_BY_OPENID =
   'SELECT u.id, u.username, u.nickname, u.avatar FROM qq_bindings b JOIN users u ON u.id = b.user_id WHERE b.openid = ?';
 
+/** @typedef {{ DB: D1Database, JWT_SECRET: string, JWT_TTL_SECONDS?: string, JWT_ISSUER?: string } & QQ} Env */
+/** @typedef {{ QQ_API_BASE: string, QQ_APP_ID: string, QQ_APP_KEY: string, QQ_REDIRECT_URI: string }} QQ */
+
 // Imported once per isolate: any worker can keep its signing key, so it is not floor work.
+/** @type {Promise<CryptoKey> | undefined} */
 let signingKey;
 
 export default {
+  /** @param {Request} request @param {Env} env */
   async fetch(request, env) {
     const url = new URL(request.url);
     switch (url.pathname) {
@@ -35,6 +40,7 @@ export default {
   },
 };
 
+/** @param {URL} url @param {Env} env */
 async function callback(url, env) {
   const code = url.searchParams.get('code');
   if (!code) return Response.json({ error: 'invalid_request' }, { status: 400 });
@@ -48,10 +54,12 @@ async function callback(url, env) {
     redirect_uri: env.QQ_REDIRECT_URI,
     fmt: 'json',
   });
+  /** @type {{ access_token?: unknown }} */
   const token = await (await fetch(`${base}/oauth2.0/token?${tokenQuery}`)).json();
   if (typeof token.access_token !== 'string') return Response.json({ error: 'qq_code_invalid' }, { status: 400 });
 
   const meQuery = new URLSearchParams({ access_token: token.access_token, fmt: 'json' });
+  /** @type {{ openid?: unknown }} */
   const me = await (await fetch(`${base}/oauth2.0/me?${meQuery}`)).json();
   if (typeof me.openid !== 'string') return Response.json({ error: 'qq_unavailable' }, { status: 502 });
 
@@ -74,6 +82,7 @@ async function pbkdf2() {
   return Response.json({ bytes: bits.byteLength });
 }
 
+/** @param {Record<string, unknown>} claims @param {string} secret */
 async function sign(claims, secret) {
   signingKey ??= crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const input = `${JWT_HEADER}.${base64url(encoder.encode(JSON.stringify(claims)))}`;
@@ -81,6 +90,7 @@ async function sign(claims, secret) {
   return `${input}.${base64url(new Uint8Array(signature))}`;
 }
 
+/** @param {Uint8Array} bytes */
 function base64url(bytes) {
   let s = '';
   for (const b of bytes) s += String.fromCharCode(b);

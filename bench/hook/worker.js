@@ -9,10 +9,12 @@
 const codes = new Map();
 
 export default {
+  /** @param {Request} request */
   async fetch(request) {
     const { pathname } = new URL(request.url);
     if (request.method === 'POST' && pathname === '/sms') {
       try {
+        /** @type {{ mobile?: unknown, code?: unknown }} */
         const { mobile, code } = await request.json();
         if (typeof mobile === 'string' && typeof code === 'string') codes.set(mobile, code);
       } catch {

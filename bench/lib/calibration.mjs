@@ -3,7 +3,7 @@
 import { call } from './client.mjs';
 import { load } from './load.mjs';
 
-/** @import { Calibration, Options } from './types.ts' */
+/** @import { Calibration, Options, RequestTemplate } from './types.ts' */
 /** @import { Runtimes, Session } from './runtimes.mjs' */
 /** @import { Fixture } from './seed.mjs' */
 
@@ -32,6 +32,7 @@ export async function calibrate({ session, runtimes, options, fixture }) {
   /** @type {Calibration} */
   const calibration = {};
   for (const [op, opPath] of Object.entries(ops)) {
+    /** @type {RequestTemplate} */
     const request = { method: 'GET', path: opPath };
     await load({ url: C, request, connections: options.connections, amount: 200, pids, onStart });
     const r = await load({ url: C, request, connections: options.connections, duration: Math.min(3, options.durationS), pids, onStart });

@@ -5,39 +5,52 @@
 import autocannon from 'autocannon';
 import { cpuMs, machineBusyMs, ownCpuMs } from './proc.mjs';
 
+/** @import { Capture, LoadResult, PoolItem, RequestTemplate, ResponseHeaders, Sample } from './types.ts' */
+/** @typedef {{ stop(): void, on(event: string, listener: (...args: any[]) => void): void }} Run */
+
 const MAX_SAMPLES = 3;
 
 /**
  * @param {object} o
  * @param {string} o.url           origin of the target worker
- * @param {{method: string, path: string, headers?: object, body?: string}} o.request  the request, or the template for pooled ones
- * @param {(() => ({path?: string, headers?: object, body?: string} | null)) | undefined} o.next
+ * @param {RequestTemplate} o.request  the request, or the template for pooled ones
+ * @param {(() => (PoolItem | null)) | undefined} [o.next]
  *        next pooled item; null when the pool is empty (the run then stops and keeps what it measured so far)
  * @param {number} o.connections
  * @param {number} [o.duration]    seconds (timed runs)
  * @param {number} [o.amount]      number of requests (warm-ups)
  * @param {Record<string, number>} o.pids  processes whose CPU to measure, by role (`target` is the one reported);
  *        list every process the bench started, so that what the rest of the machine did can be told apart
- * @param {(run: object) => void} [o.onStart]  receives the autocannon instance (for Ctrl-C)
- * @param {(status: number, body: string, headers: Record<string, string | string[]>) => void} [o.capture]
+ * @param {(run: Run) => void} [o.onStart]  receives the autocannon instance (for Ctrl-C)
+ * @param {Capture} [o.capture]
  *        sees every response (to keep what later runs can use, such as issued OAuth states)
+ * @returns {Promise<LoadResult>}
  */
 export function load({ url, request, next, connections, duration, amount, pids, onStart, capture }) {
   return new Promise((resolve, reject) => {
+    /** @type {number[]} */
     const latencies = [];
+    /** @type {Record<string, number>} */
     const statuses = {};
+    /** @type {Sample[]} */
     const samples = [];
     let socketErrors = 0;
+    /** @type {number | null} */
     let exhaustedAt = null;
+    /** @type {Record<string, number> | null} */
     let cpuAtEnd = null;
+    /** @type {Run | undefined} */
     let instance;
 
+    /** CPU so far, ms, of each process in `pids`, of this process and of the whole machine. */
     const snapshot = () => {
+      /** @type {Record<string, number>} */
       const cpu = { load_generator: ownCpuMs(), machine: machineBusyMs() };
       for (const [role, pid] of Object.entries(pids)) cpu[role] = cpuMs(pid);
       return cpu;
     };
 
+    /** @type {RequestTemplate & { onResponse: (status: number, body: string, context: unknown, headers?: ResponseHeaders) => void, setupRequest?: (req: any) => RequestTemplate }} */
     const template = {
       method: request.method,
       path: request.path,
@@ -68,7 +81,8 @@ export function load({ url, request, next, connections, duration, amount, pids, 
 
     const cpuAtStart = snapshot();
     const startedAt = performance.now();
-    instance = autocannon(
+    /** @type {Run} */
+    const run = autocannon(
       {
         url,
         connections,
@@ -79,28 +93,30 @@ export function load({ url, request, next, connections, duration, amount, pids, 
         sampleInt: 100,
         timeout: 30,
       },
-      (err, result) => {
+      (/** @type {Error | null} */ err, /** @type {object} */ result) => {
         const endedAt = exhaustedAt ?? performance.now();
         const cpuEnd = cpuAtEnd ?? snapshot();
         if (err) return reject(err);
         const n = latencies.length;
         latencies.sort((a, b) => a - b);
-        const pct = (p) => (n === 0 ? null : round(latencies[Math.min(n - 1, Math.ceil(p * n) - 1)]));
+        /** @param {number} p */
+        const pct = (p) => (n === 0 ? null : round(latencies[Math.min(n - 1, Math.ceil(p * n) - 1)] ?? 0));
         const non2xx = Object.entries(statuses)
           .filter(([s]) => Number(s) < 200 || Number(s) > 299)
           .reduce((sum, [, c]) => sum + c, 0);
         const elapsed = (endedAt - startedAt) / 1000;
+        /** @type {Record<string, number | null>} */
         const cpu = {};
         let ours = 0;
-        for (const role of Object.keys(cpuEnd)) {
+        for (const [role, end] of Object.entries(cpuEnd)) {
           if (role === 'machine') continue;
-          const spent = cpuEnd[role] - cpuAtStart[role];
+          const spent = end - (cpuAtStart[role] ?? 0);
           ours += spent;
           cpu[role] = n === 0 ? null : round(spent / n, 3);
         }
         // Cores used by everything else on the machine meanwhile (other people's tests, say):
         // when it is high, requests/s is low for reasons outside the worker.
-        const otherCores = Math.max(0, (cpuEnd.machine - cpuAtStart.machine - ours) / 1000 / elapsed);
+        const otherCores = Math.max(0, ((cpuEnd.machine ?? 0) - (cpuAtStart.machine ?? 0) - ours) / 1000 / elapsed);
         resolve({
           requests: n,
           elapsed_s: round(elapsed, 2),
@@ -113,23 +129,24 @@ export function load({ url, request, next, connections, duration, amount, pids, 
           socket_errors: socketErrors,
           cpu_ms_per_req: cpu.target ?? null,
           cpu_ms_per_req_by_process: cpu,
-          cores_used: round((cpuEnd.target - cpuAtStart.target) / 1000 / elapsed, 2),
+          cores_used: round(((cpuEnd.target ?? 0) - (cpuAtStart.target ?? 0)) / 1000 / elapsed, 2),
           other_load_cores: round(otherCores, 2),
           samples,
           pool_exhausted: exhaustedAt !== null,
-          autocannon_completed: result.totalCompletedRequests,
+          autocannon_completed: 'totalCompletedRequests' in result ? Number(result.totalCompletedRequests) : undefined,
         });
       },
     );
-    if (exhaustedAt !== null) queueMicrotask(() => instance.stop());
-    onStart?.(instance);
+    instance = run;
+    if (exhaustedAt !== null) queueMicrotask(() => run.stop());
+    onStart?.(run);
 
-    instance.on('response', (_client, status, _bytes, ms) => {
+    run.on('response', (/** @type {unknown} */ _client, /** @type {number} */ status, /** @type {number} */ _bytes, /** @type {number} */ ms) => {
       if (exhaustedAt !== null) return;
       latencies.push(ms);
       statuses[status] = (statuses[status] ?? 0) + 1;
     });
-    instance.on('reqError', (error) => {
+    run.on('reqError', (/** @type {Error} */ error) => {
       if (exhaustedAt !== null) return;
       socketErrors++;
       if (samples.length < MAX_SAMPLES) samples.push({ status: 'socket', body: String(error?.message ?? error) });
@@ -137,4 +154,5 @@ export function load({ url, request, next, connections, duration, amount, pids, 
   });
 }
 
+/** @param {number} x */
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;

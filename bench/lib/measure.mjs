@@ -5,7 +5,7 @@ import path from 'node:path';
 import { load } from './load.mjs';
 import { bundleSections, inspect, saveProfile, selfTimeByOrigin } from './profile.mjs';
 import { CLIENT_HEADERS } from './seed.mjs';
-import { logLinesSince } from './services.mjs';
+import { logLinesSince } from './miniflare.mjs';
 
 /** @import { Options, PoolItem, Route, Row } from './types.ts' */
 /** @import { Runtimes, Session } from './runtimes.mjs' */

@@ -41,7 +41,7 @@ export function readOptions() {
     durationS: nonNegative('duration', values.duration),
     connections: nonNegative('connections', values.connections),
     filler: nonNegative('filler', values.filler),
-    only: values.routes?.split(',').map((s) => s.trim()) ?? null,
+    only: values.routes?.split(',').map((/** @type {string} */ s) => s.trim()) ?? null,
     build: !values['no-build'],
     profile: values.profile,
   };

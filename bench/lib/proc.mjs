@@ -16,8 +16,12 @@ export const CLK_TCK = (() => {
   }
 })();
 
-/** Fields of /proc/<pid>/stat after the command name (which may itself hold spaces or parentheses). */
+/**
+ * Fields of /proc/<pid>/stat after the command name (which may itself hold spaces or parentheses).
+ * @param {number | string} pid
+ */
 function statFields(pid) {
+  /** @type {string} */
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const close = text.lastIndexOf(')');
   return { comm: text.slice(text.indexOf('(') + 1, close), rest: text.slice(close + 2).split(' ') };
@@ -25,6 +29,7 @@ function statFields(pid) {
 
 /** PIDs of the live `workerd` processes whose parent is this process. */
 export function workerdChildren() {
+  /** @type {number[]} */
   const pids = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -39,7 +44,11 @@ export function workerdChildren() {
   return pids;
 }
 
-/** User + system CPU of `pid` (all its threads) so far, in milliseconds. */
+/**
+ * User + system CPU of `pid` (all its threads) so far, in milliseconds.
+ * @param {number} pid
+ * @returns {number}
+ */
 export function cpuMs(pid) {
   const { rest } = statFields(pid);
   // utime and stime are fields 14 and 15 of stat; rest starts at field 3.
@@ -49,9 +58,10 @@ export function cpuMs(pid) {
 
 /** CPU time the whole machine spent busy (all cores, all processes) since boot, in ms: /proc/stat. */
 export function machineBusyMs() {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  /** @type {string} */
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   // cpu  user nice system idle iowait irq softirq steal …
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
   return ((user + nice + system + irq + softirq + (steal || 0)) * 1000) / CLK_TCK;
 }
 
@@ -62,15 +72,18 @@ export function ownCpuMs() {
 }
 
 export function machineInfo() {
+  /** @type {string} */
   let model = os.cpus()[0]?.model ?? 'unknown';
   try {
+    /** @type {string | undefined} */
     const line = readFileSync('/proc/cpuinfo', 'utf8')
       .split('\n')
-      .find((l) => l.startsWith('model name'));
+      .find((/** @type {string} */ l) => l.startsWith('model name'));
     if (line) model = line.split(':').slice(1).join(':').trim();
   } catch {
     // not Linux: keep os.cpus()
   }
+  /** @type {number} */
   let nproc = os.availableParallelism();
   try {
     nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc;

@@ -1,9 +1,16 @@
 // The printed table and the SVG chart of one run.
 
+/** @import { ChartResults, Kind, ReportRow } from './types.ts' */
+
+/** @param {number | null | undefined} x */
 const fmt = (x, digits = 1) => (x === null || x === undefined ? '-' : Number(x).toFixed(digits));
+/** @param {number} x */
 const thousands = (x) => Math.round(x).toLocaleString('en-US');
 
-/** The one table: route, requests/s, p50, p99, errors, CPU ms per request. */
+/**
+ * The one table: route, requests/s, p50, p99, errors, CPU ms per request.
+ * @param {ReportRow[]} rows
+ */
 export function table(rows) {
   const head = ['route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req'];
   const body = rows.map((r) => [
@@ -11,14 +18,16 @@ export function table(rows) {
     fmt(r.rps),
     fmt(r.p50_ms),
     fmt(r.p99_ms),
-    r.errors === 0 ? '0' : `${r.errors} (${(r.error_rate * 100).toFixed(1)}%)`,
+    r.errors === 0 ? '0' : `${r.errors} (${((r.error_rate ?? 0) * 100).toFixed(1)}%)`,
     fmt(r.cpu_ms_per_req, 2),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]?.length ?? 0)));
+  /** @param {string[]} cells */
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
+/** @param {unknown} s */
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
@@ -26,6 +35,8 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * magnitude: PBKDF2-bound binds and logins next to a token check), each labelled with its
  * rps and p99. The floor bar sits right under the returning-user callback, the PBKDF2
  * reference right under the password routes.
+ * @param {ChartResults} results
+ * @param {ReportRow[]} rows
  */
 export function svg(results, rows) {
   const rowH = 30;
@@ -39,7 +50,9 @@ export function svg(results, rows) {
   const rates = rows.map((r) => r.rps).filter((v) => v > 0);
   const lo = Math.floor(Math.log10(Math.max(1, Math.min(...rates, 10))));
   const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(10, ...rates))));
+  /** @param {number} v */
   const x = (v) => left + ((Math.log10(Math.max(10 ** lo, v)) - lo) / (hi - lo)) * barW;
+  /** @type {Record<Kind, string>} */
   const colour = { worker: '#2563eb', floor: '#9ca3af', reference: '#f59e0b' };
 
   const out = [];
@@ -85,8 +98,13 @@ export function svg(results, rows) {
   return `${out.join('\n')}\n`;
 }
 
-/** The chart's rows from a results file's routes (in their order). */
+/**
+ * The chart's rows from a results file's routes (in their order).
+ * @param {ChartResults} results
+ * @returns {ReportRow[]}
+ */
 export function rowsOf(results) {
+  /** @param {string} name @returns {Kind} */
   const kindOf = (name) => (name === 'floor_callback' ? 'floor' : name === 'pbkdf2' ? 'reference' : 'worker');
   return Object.entries(results.routes).map(([name, r]) => ({ name, kind: r.kind ?? kindOf(name), ...r }));
 }

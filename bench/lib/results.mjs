@@ -7,12 +7,13 @@ import { svg, table } from './report.mjs';
 
 /** @import { Build, Calibration, Options, Row, StartupSample } from './types.ts' */
 /** @import { Runtimes } from './runtimes.mjs' */
-/** @import { bundleSize, bundleComposition, scriptStartup } from './services.mjs' */
+/** @import { machineInfo } from './proc.mjs' */
+/** @import { bundleSize, bundleComposition, scriptStartup } from './build.mjs' */
 
 /**
  * @typedef {ReturnType<typeof bundleSize> & { wrangler_total_upload: string | null, by_package: ReturnType<typeof bundleComposition> }} Bundle
  * @typedef {{
- *   root: string, options: Options, machine: object, storage: string, poolMargin: number,
+ *   root: string, options: Options, machine: ReturnType<typeof machineInfo>, storage: string, poolMargin: number,
  *   rows: Row[], calibration: Calibration, runtimes: Runtimes, bundle: Bundle, worker: Build,
  *   startupProfile: Awaited<ReturnType<typeof scriptStartup>>,
  * }} Inputs

@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildBundle, bundleComposition, bundleSize, killChildren, readDevVars, readWranglerToml, scriptStartup, startInstance } from './services.mjs';
+import { buildBundle, bundleComposition, bundleSize, killChildren, scriptStartup } from './build.mjs';
+import { readDevVars, readWranglerToml, startInstance } from './miniflare.mjs';
 
 /** @import { Build, Instance, Options, StartupSample } from './types.ts' */
 
@@ -145,6 +146,7 @@ export async function startRuntimes(session, root, build, options) {
   ], { persistPath: session.persistPath() });
   const qq = fake.urls['fake-qq'];
   const hook = fake.urls['sms-hook'];
+  if (qq === undefined || hook === undefined) throw new Error('the fake QQ or the SMS hook has no URL');
 
   // Settings as `wrangler dev` would give them: [vars], then .dev.vars.example, then ours.
   /** @type {Record<string, string>} */

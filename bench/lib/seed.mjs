@@ -3,7 +3,7 @@
 // → bind), and the helpers that make single-use request data (states, QQ codes, tickets).
 import path from 'node:path';
 import { call, cookieFrom } from './client.mjs';
-import { applyMigrations, copyAccounts, insertFiller } from './services.mjs';
+import { applyMigrations, copyAccounts, insertFiller } from './d1.mjs';
 
 /** @import { Capture, Headers } from './types.ts' */
 /** @import { Runtimes } from './runtimes.mjs' */
@@ -46,7 +46,7 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
   /** @type {Capture} */
   const keepState = (status, body, headers) => {
     if (status !== 200) return;
-    const setCookie = Object.entries(headers).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
+    const setCookie = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
     const cookie = [setCookie ?? []].flat().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith('qq_login_browser='));
     const state = JSON.parse(body).state;
     if (cookie && state) issuedStates.push({ state, cookie });

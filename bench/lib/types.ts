@@ -28,6 +28,18 @@ export interface Instance {
   startup: { ready_ms?: number; first_health_ms?: number; cpu_ms?: number };
 }
 
+/** One worker of a Miniflare instance (Miniflare's v4 option shape, the subset used here). */
+export interface WorkerDef {
+  name: string;
+  modules: boolean;
+  scriptPath: string;
+  compatibilityDate?: string;
+  compatibilityFlags?: string[];
+  bindings?: Record<string, string>;
+  kvNamespaces?: string[];
+  d1Databases?: string[];
+}
+
 export interface Build {
   entry: string;
   build_ms?: number;
@@ -40,13 +52,14 @@ export type Headers = Record<string, string>;
 
 /** A request as autocannon sends it, or the part a pooled item replaces. */
 export interface RequestTemplate {
-  method: string;
+  method: 'GET' | 'POST';
   path: string;
   headers?: Headers;
   body?: string;
 }
 export type PoolItem = Partial<Omit<RequestTemplate, 'method'>>;
-export type Capture = (status: number, body: string, headers: Record<string, string | string[]>) => void;
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+export type Capture = (status: number, body: string, headers?: ResponseHeaders) => void;
 
 export type Target = 'worker' | 'floor';
 export type Kind = 'worker' | 'floor' | 'reference';
@@ -90,7 +103,7 @@ export interface LoadResult {
   other_load_cores: number;
   samples: Sample[];
   pool_exhausted: boolean;
-  autocannon_completed: number;
+  autocannon_completed: number | undefined;
 }
 
 /** One measured route, as printed and charted. */
@@ -117,4 +130,34 @@ export interface StartupSample {
   ready_ms?: number;
   first_health_ms?: number;
   cpu_ms?: number;
+}
+
+/** What the table and the chart read of a route: a measured Row, or a route of a results file. */
+export type ReportRow = Pick<Row, 'label' | 'rps' | 'p50_ms' | 'p99_ms' | 'errors' | 'cpu_ms_per_req'> & {
+  kind?: Kind;
+  error_rate?: number;
+  other_load_cores?: number;
+};
+
+/** What the chart reads of a results document (bench/results/*.json). */
+export interface ChartResults {
+  date: string;
+  qq_latency_ms: number;
+  machine: { nproc: number; cpu_model: string };
+  settings: { connections: number; duration_s: number };
+  floor_ratio: number | null;
+  floor_cpu_ratio: number | null;
+  pbkdf2_rps: number | null;
+  bind_vs_pbkdf2: number | null;
+  login_vs_pbkdf2: number | null;
+  bundle: { raw_bytes: number; gzip_bytes: number };
+  startup: { script_startup_ms: number | null; worker_first_healthz_ms: number | null };
+  routes: Record<string, ReportRow>;
+}
+
+/** A V8 CPU profile (DevTools protocol `Profiler.stop`), the parts read here. */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
 }

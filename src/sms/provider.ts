@@ -27,11 +27,26 @@ export class SmsSendError extends Error {
   }
 }
 
+/**
+ * The provider's refusal in its own words (`<code>: <message>`), with anything we sent
+ * that a log must not hold (the code, the mobile) taken out, whatever the provider echoes.
+ */
+export function refusal(providerCode: string, message: string, sent: readonly string[]): SmsSendError {
+  let detail = `${providerCode}: ${message}`.slice(0, 300);
+  for (const value of sent) if (value) detail = detail.replaceAll(value, '[hidden]');
+  return new SmsSendError('refused', detail);
+}
+
+/** An answer that is none of the provider's forms: refused, as the message did not go out as far as we know. */
+export function unreadable(provider: string, status: number): SmsSendError {
+  return new SmsSendError('refused', `${provider} answered HTTP ${status} with an unreadable body`);
+}
+
 /** A POST to a provider with the worker's timeout: network failures and timeouts are `unreachable`. */
 export async function postToProvider(
   fetcher: typeof fetch,
   url: string,
-  init: { headers: Record<string, string>; body: string; timeoutMs: number },
+  init: { headers: Record<string, string>; body?: string; timeoutMs: number },
 ): Promise<{ status: number; text: string }> {
   try {
     const response = await fetcher(url, {

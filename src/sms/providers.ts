@@ -2,23 +2,22 @@
 import type { Deps } from '../deps';
 import { onePer } from '../memo';
 import type { Settings, SmsProviderName } from '../settings';
+import { aliyunProvider } from './aliyun';
 import { consoleProvider } from './console';
 import type { SmsProvider } from './provider';
+import { tencentProvider } from './tencent';
 import { webhookProvider } from './webhook';
+import { yuntongxunProvider } from './yuntongxun';
 
 type ProviderFactory = (settings: Settings, deps: Deps) => SmsProvider;
 
 const PROVIDERS: Record<SmsProviderName, ProviderFactory> = {
   console: consoleProvider,
   webhook: webhookProvider,
-  tencent: notYet,
-  aliyun: notYet,
-  yuntongxun: notYet,
+  tencent: tencentProvider,
+  aliyun: aliyunProvider,
+  yuntongxun: yuntongxunProvider,
 };
-
-function notYet(): SmsProvider {
-  throw new Error('provider not built');
-}
 
 // Settings and deps are fixed per isolate, so the provider is built once for each pair.
 const providerCache = onePer((settings: Settings) => onePer((deps: Deps) => PROVIDERS[settings.SMS_PROVIDER](settings, deps)));

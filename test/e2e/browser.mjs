@@ -6,6 +6,9 @@ import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
+/** @import { Browser, Page } from 'playwright-core' */
+/** @typedef {{ urls: string[], outside: string[], cspViolations: string[], pageErrors: string[] }} Seen */
+
 export const WORKER = required('E2E_WORKER_URL');
 export const QQ = required('E2E_QQ_URL');
 const LOG = required('E2E_LOG');
@@ -28,6 +31,7 @@ const CHROMIUM_ARGS = [
 // QQ avatars live on QQ's image servers; the tests answer them locally (nothing leaves the machine).
 const AVATAR_HOSTS = new Set(['thirdqq.qlogo.cn', 'qzapp.qlogo.cn']);
 
+/** @param {string} name */
 function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the browser tests with \`npm run test:e2e\``);
@@ -42,9 +46,11 @@ export function launchBrowser() {
 /**
  * A fresh browser context (no cookies, no storage) with one page, which records what a test
  * checks afterwards: every URL requested, requests leaving the machine, CSP violations.
+ * @param {Browser} browser
  */
 export async function openPage(browser, { locale = 'zh-CN' } = {}) {
   const context = await browser.newContext({ viewport: DESKTOP, locale, deviceScaleFactor: 1 });
+  /** @type {Seen} */
   const seen = { urls: [], outside: [], cspViolations: [], pageErrors: [] };
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
@@ -64,7 +70,7 @@ export async function openPage(browser, { locale = 'zh-CN' } = {}) {
   return { context, page, seen };
 }
 
-/** What every scenario must hold at its end. */
+/** What every scenario must hold at its end. @param {Seen} seen */
 export function assertClean(seen) {
   assert.deepEqual(seen.outside, [], 'nothing is fetched from outside the machine');
   assert.deepEqual(seen.cspViolations, [], 'no Content-Security-Policy violations');
@@ -73,7 +79,7 @@ export function assertClean(seen) {
   assert.deepEqual(leaked, [], 'the login token never appears in a requested URL');
 }
 
-/** Screenshots of the page as it is now, 1280 px wide and 375 px wide (full height). */
+/** Screenshots of the page as it is now, 1280 px wide and 375 px wide (full height). @param {Page} page @param {string} name */
 export async function snap(page, name) {
   await page.screenshot({ path: join(RESULTS, `${name}-desktop.png`) });
   await page.setViewportSize(PHONE);
@@ -86,14 +92,14 @@ export function logMark() {
   return statSync(LOG).size;
 }
 
-/** The SMS code the console provider printed for `mobile` after `mark`, as a developer reads it. */
+/** The SMS code the console provider printed for `mobile` after `mark`, as a developer reads it. @param {string} mobile @param {number} mark */
 export async function smsCodeFor(mobile, mark) {
   const pattern = new RegExp(`\\[sms:console\\] code for ${mobile}: (\\d{6})`, 'g');
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     const matches = [...readFrom(LOG, mark).matchAll(pattern)];
     const last = matches.at(-1);
-    if (last) return last[1];
+    if (last) return /** @type {string} */ (last[1]);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no SMS code for ${mobile} in the worker's log`);
@@ -103,6 +109,7 @@ export function workerLog() {
   return readFrom(LOG, 0);
 }
 
+/** @param {string} file @param {number} offset @returns {string} */
 function readFrom(file, offset) {
   const size = statSync(file).size;
   if (size <= offset) return '';
@@ -120,6 +127,7 @@ function readFrom(file, offset) {
  * A local account made through the public routes, as a site's own client would: a QQ user
  * on the fake, the QQ login, then a bind by mobile + SMS (or, given a `nickname`, a
  * registration), then (unless keepQQ) an unbind.
+ * @param {{ qqNickname: string, nickname?: string, mobile: string, password: string, keepQQ?: boolean }} account
  */
 export async function createAccount({ qqNickname, nickname, mobile, password, keepQQ = false }) {
   const qqUser = await json(await post(`${QQ}/__fake/users`, { nickname: qqNickname }), 201);
@@ -146,10 +154,12 @@ export async function createAccount({ qqNickname, nickname, mobile, password, ke
   return { qqNickname, mobile, password };
 }
 
+/** @param {string} url @param {unknown} body */
 function post(url, body) {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
+/** The JSON body of the routes and the fake's controls, read without a schema. @param {Response} response @param {number} status @returns {Promise<any>} */
 async function json(response, status) {
   const body = await response.json();
   assert.equal(response.status, status, `${response.url}: ${JSON.stringify(body)}`);
@@ -157,6 +167,7 @@ async function json(response, status) {
 }
 
 /** A stand-in QQ avatar: a coloured circle, different for each user. */
+/** @param {string} seed */
 function avatarSvg(seed) {
   let hue = 0;
   for (const ch of seed) hue = (hue * 31 + ch.charCodeAt(0)) % 360;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { QQ, WORKER, assertClean, createAccount, launchBrowser, logMark, openPage, smsCodeFor, snap, workerLog } from './browser.mjs';
 
+/** @type {import('playwright-core').Browser} */
 let browser;
 before(async () => {
   browser = await launchBrowser();
@@ -13,6 +14,11 @@ after(async () => {
 });
 
 /** Opens /login?next=/account, goes to the fake QQ and picks (or creates) a QQ user there. */
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {{ pick: string, create?: undefined } | { create: string, pick?: undefined }} qqUser
+ * @param {{ snapAs?: string }} [options]
+ */
 async function loginWithQQ(page, qqUser, { snapAs } = {}) {
   await page.goto(`${WORKER}/login?next=/account`);
   await page.getByRole('button', { name: /QQ/ }).first().click();
@@ -22,11 +28,12 @@ async function loginWithQQ(page, qqUser, { snapAs } = {}) {
     await page.getByLabel(/新建一个 QQ 用户/).fill(qqUser.create);
     await page.getByRole('button', { name: '新建并登录' }).click();
   } else {
-    await page.getByRole('button', { name: new RegExp(qqUser.pick) }).click();
+    await page.getByRole('button', { name: new RegExp(/** @type {string} */ (qqUser.pick)) }).click();
   }
 }
 
 /** Waits for /account to show `name`, and checks the token left the address bar. */
+/** @param {import('playwright-core').Page} page @param {string} name */
 async function expectAccountPage(page, name) {
   await page.getByRole('heading', { name, exact: true }).waitFor();
   const url = new URL(page.url());
@@ -34,6 +41,7 @@ async function expectAccountPage(page, name) {
   assert.equal(url.hash, '', 'the page removed the token from the fragment');
 }
 
+/** @param {import('playwright-core').Locator} panel @param {string} mobile */
 async function sendCode(panel, mobile) {
   const mark = logMark();
   await panel.getByRole('button', { name: /获取验证码|重新获取/ }).click();
@@ -44,7 +52,7 @@ async function sendCode(panel, mobile) {
 test('a new QQ user binds by mobile + SMS code and lands on next', async () => {
   const { context, page, seen } = await openPage(browser);
   await page.goto(`${WORKER}/login?next=/account`);
-  const response = await page.reload();
+  const response = /** @type {import('playwright-core').Response} */ (await page.reload());
   assert.match(response.headers()['content-security-policy'], /default-src 'self'; script-src 'self'/);
   await page.getByRole('heading', { name: '登录' }).waitFor();
   await snap(page, 'login');
@@ -171,7 +179,7 @@ test('a wrong SMS code and a too-early resend are shown next to the SMS code fie
   const smsError = panel.locator('#m-sms-code-error');
   await smsError.filter({ hasText: '短信验证码错误' }).waitFor();
   assert.equal(await panel.getByLabel('短信验证码').getAttribute('aria-invalid'), 'true');
-  assert.ok(await panel.getByLabel('短信验证码').evaluate((el) => el === document.activeElement), 'focus moves to the field');
+  assert.ok(await panel.getByLabel('短信验证码').evaluate((el) => el === el.ownerDocument.activeElement), 'focus moves to the field');
   await snap(page, 'bind-sms-error');
 
   // The same number from the register tab within the resend window: 429 with Retry-After.
@@ -238,7 +246,7 @@ test('QQ errors get a clear page with a way back to /login', async () => {
   await page.getByRole('heading', { name: '登录' }).waitFor();
 
   // A refused next never reaches the page's data.
-  const refused = await page.goto(`${WORKER}/login?next=https://evil.example/`);
+  const refused = /** @type {import('playwright-core').Response} */ (await page.goto(`${WORKER}/login?next=https://evil.example/`));
   assert.equal(refused.status(), 400);
   await page.getByRole('heading', { name: '无法继续登录' }).waitFor();
   assertClean(seen);

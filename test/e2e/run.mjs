@@ -11,7 +11,8 @@ const RESULTS = 'test-results/e2e';
 mkdirSync(RESULTS, { recursive: true });
 const logFile = join(RESULTS, 'system.log');
 
-let system;
+/** @type {Awaited<ReturnType<typeof startSystem>>} (set below, or the process exits) */
+let system = /** @type {any} */ (undefined);
 try {
   system = await startSystem({ logFile });
 } catch (err) {
@@ -32,8 +33,8 @@ let passed = 0;
 let failed = 0;
 try {
   const files = readdirSync('test/e2e')
-    .filter((name) => name.endsWith('.test.mjs'))
-    .map((name) => join('test/e2e', name));
+    .filter((/** @type {string} */ name) => name.endsWith('.test.mjs'))
+    .map((/** @type {string} */ name) => join('test/e2e', name));
   // Each test file runs in a child process, which inherits these.
   Object.assign(process.env, {
     E2E_WORKER_URL: system.workerUrl,
@@ -42,10 +43,11 @@ try {
     E2E_RESULTS: RESULTS,
   });
   const stream = run({ files, concurrency: 1, timeout: 10 * 60 * 1000 });
-  stream.on('test:pass', (event) => {
+  /** @typedef {{ details: { type?: string }, nesting: number }} TestEvent */
+  stream.on('test:pass', (/** @type {TestEvent} */ event) => {
     if (event.details.type !== 'suite' && event.nesting === 0) passed++;
   });
-  stream.on('test:fail', (event) => {
+  stream.on('test:fail', (/** @type {TestEvent} */ event) => {
     if (event.details.type !== 'suite' && event.nesting === 0) failed++;
   });
   await new Promise((resolve, reject) => {

@@ -10,6 +10,12 @@ import { join } from 'node:path';
 const READY_TIMEOUT_MS = 120_000;
 
 /**
+ * A `wrangler dev` child process, with what `serve` adds to it.
+ * @typedef {{ pid: number, exitCode: number | null, signalCode: string | null, name: string, errors: string[], exited: Promise<unknown> }} Served
+ * @typedef {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable>} Piped
+ */
+
+/**
  * @param {{ logFile: string }} options where the worker's console goes (the SMS codes are read from it)
  */
 export async function startSystem({ logFile }) {
@@ -34,6 +40,7 @@ export async function startSystem({ logFile }) {
   if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}\n${migrated.stderr}`);
 
   const log = createWriteStream(logFile);
+  /** @type {Served[]} */
   const children = [];
   const stop = async () => {
     await Promise.all(children.map(stopGroup));
@@ -57,23 +64,33 @@ export async function startSystem({ logFile }) {
   return { workerUrl, qqUrl, persistTo: state, stop };
 }
 
-/** Replaces (or adds) `NAME=value` lines of a .dev.vars text. */
+/**
+ * Replaces (or adds) `NAME=value` lines of a .dev.vars text.
+ * @param {string} text
+ * @param {Record<string, string>} settings
+ */
 function withSettings(text, settings) {
   const lines = text.split('\n').filter((line) => !Object.keys(settings).some((name) => line.startsWith(`${name}=`)));
   return [...lines, ...Object.entries(settings).map(([name, value]) => `${name}=${value}`)].join('\n') + '\n';
 }
 
+/**
+ * @param {string} name
+ * @param {string[]} args
+ * @param {{ write(text: string): unknown }} log
+ * @returns {Served}
+ */
 function serve(name, args, log) {
   // detached: its own process group, so npx, wrangler and workerd all stop together.
-  const child = spawn('npx', ['wrangler', 'dev', ...args], {
+  const child = /** @type {Served & Piped} */ (spawn('npx', ['wrangler', 'dev', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
     env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
-  });
+  }));
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
     stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
+    stream.on('data', (/** @type {string} */ chunk) => {
       const lines = (rest + chunk).split('\n');
       rest = lines.pop() ?? '';
       for (const line of lines) {
@@ -89,6 +106,7 @@ function serve(name, args, log) {
   return child;
 }
 
+/** @param {string} url @param {Served[]} children */
 async function waitFor(url, children) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -107,6 +125,7 @@ async function waitFor(url, children) {
   throw new Error(`${url} did not answer within ${READY_TIMEOUT_MS / 1000}s`);
 }
 
+/** @param {Served} child */
 async function stopGroup(child) {
   if (child.exitCode === null && child.signalCode === null) {
     killGroup(child, 'SIGTERM');
@@ -116,6 +135,7 @@ async function stopGroup(child) {
   killGroup(child, 'SIGKILL');
 }
 
+/** @param {Served} child @param {string} signal */
 function killGroup(child, signal) {
   try {
     process.kill(-child.pid, signal);
@@ -124,6 +144,7 @@ function killGroup(child, signal) {
   }
 }
 
+/** @param {number} count @returns {Promise<number[]>} */
 async function freePorts(count) {
   const servers = await Promise.all(
     Array.from({ length: count }, () =>
