@@ -32,7 +32,17 @@ or what \`python manage.py loaddata\` reads (export). See docs/django.md.`;
 
 const SHOWN_PROBLEMS = 50;
 
+/**
+ * @typedef {import('./plan.ts').Plan} Plan
+ * @typedef {import('./dump.ts').Labels} Labels
+ * @typedef {import('./fixture.ts').Format} Format
+ * @typedef {import('./d1.mjs').Target} Target
+ * @typedef {{ appId: string, from: string }} AppId
+ */
+
+/** Refused with nothing written: a headline and the problems, by name. */
 class Refused extends Error {
+  /** @param {string} headline @param {string[]} [lines] */
   constructor(headline, lines = []) {
     super(headline);
     this.lines = lines;
@@ -47,15 +57,17 @@ try {
     console.error(`${err.message}\n\n${USAGE}`);
     process.exitCode = 2;
   } else if (err instanceof Refused || err instanceof D1Error) {
+    const lines = err instanceof Refused ? err.lines : [];
     console.error(err.message);
-    for (const line of (err.lines ?? []).slice(0, SHOWN_PROBLEMS)) console.error(`  - ${line}`);
-    if ((err.lines?.length ?? 0) > SHOWN_PROBLEMS) console.error(`  … and ${err.lines.length - SHOWN_PROBLEMS} more`);
+    for (const line of lines.slice(0, SHOWN_PROBLEMS)) console.error(`  - ${line}`);
+    if (lines.length > SHOWN_PROBLEMS) console.error(`  … and ${lines.length - SHOWN_PROBLEMS} more`);
     process.exitCode = 1;
   } else {
     throw err;
   }
 }
 
+/** @param {string[]} argv */
 async function main(argv) {
   let parsed;
   try {
@@ -75,31 +87,37 @@ async function main(argv) {
       },
     });
   } catch (err) {
-    throw new UsageError(err.message);
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+  /** @type {{ values: Record<string, string | boolean | undefined>, positionals: string[] }} */
   const { values: o, positionals } = parsed;
   if (o.help) return console.log(USAGE);
   const [command, file, ...rest] = positionals;
-  if (!['import', 'export'].includes(command) || !file || rest.length > 0) throw new UsageError('expected `import <dump.json>` or `export <dump.json>`');
+  if ((command !== 'import' && command !== 'export') || !file || rest.length > 0) throw new UsageError('expected `import <dump.json>` or `export <dump.json>`');
   if (o.local && o.remote) throw new UsageError('--local and --remote exclude each other');
   if (o['persist-to'] && o.remote) throw new UsageError('--persist-to is for the local database');
   if (command === 'export' && o['dry-run']) throw new UsageError('--dry-run is for import');
   if (command === 'import' && o.format) throw new UsageError('--format is for export');
   const format = o.format ?? 'meiduo';
-  if (!['meiduo', 'renran'].includes(format)) throw new UsageError('--format is meiduo or renran');
+  if (format !== 'meiduo' && format !== 'renran') throw new UsageError('--format is meiduo or renran');
 
-  const target = { remote: o.remote === true, persistTo: o['persist-to'], env: o.env };
-  const labels = { user: o['user-model'] ?? DEFAULT_LABELS.user, qq: o['qq-model'] ?? DEFAULT_LABELS.qq };
+  const text = (/** @type {string | boolean | undefined} */ v) => (typeof v === 'string' ? v : undefined);
+  /** @type {Target} */
+  const target = { remote: o.remote === true, persistTo: text(o['persist-to']), env: text(o.env) };
+  /** @type {Labels} */
+  const labels = { user: text(o['user-model']) ?? DEFAULT_LABELS.user, qq: text(o['qq-model']) ?? DEFAULT_LABELS.qq };
   if (command === 'import') await importDump(file, target, labels, o['dry-run'] === true);
   else await exportDump(file, target, labels, format);
 }
 
+/** @param {string} file @param {Target} target @param {Labels} labels @param {boolean} dryRun */
 async function importDump(file, target, labels, dryRun) {
+  /** @type {string} */
   let text;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Refused(`cannot read ${file}: ${err.message}`);
+    throw new Refused(`cannot read ${file}: ${err instanceof Error ? err.message : err}`);
   }
   const count = (text.match(/"model"\s*:/g) ?? []).length;
   const checking = bar('checking records', count);
@@ -119,13 +137,15 @@ async function importDump(file, target, labels, dryRun) {
     ], ["SELECT seq FROM sqlite_sequence WHERE name = 'users'"]),
   );
   const now = Math.floor(Date.now() / 1000);
-  const planned = planImport(checked.checked, { users: rows[0], bindings: rows[1] }, now);
+  const [d1Users = [], d1Bindings = []] = /** @type {[import('./plan.ts').D1User[], import('./plan.ts').D1Binding[]]} */ (rows);
+  const planned = planImport(checked.checked, { users: d1Users, bindings: d1Bindings }, now);
   if (!planned.ok) throw new Refused(`refused: conflicts with ${where(target)}; nothing was written`, planned.conflicts);
   const plan = planned.plan;
   const statements = importStatements(plan, app?.appId ?? '', now);
+  const sequence = Number(extra[0]?.[0]?.seq ?? 0);
 
   if (dryRun) {
-    printSummary(plan, app, extra[0]?.[0]?.seq ?? 0, 'would be');
+    printSummary(plan, app, sequence, 'would be');
     console.log('dry run: nothing was written');
     return;
   }
@@ -142,11 +162,12 @@ async function importDump(file, target, labels, dryRun) {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  printSummary(plan, app, extra[0]?.[0]?.seq ?? 0, 'were');
+  printSummary(plan, app, sequence, 'were');
 }
 
+/** @param {Plan} plan @param {AppId | null} app @param {number} sequence @param {'were' | 'would be'} verb */
 function printSummary(plan, app, sequence, verb) {
-  const n = (x) => x.toLocaleString('en');
+  const n = (/** @type {number} */ x) => x.toLocaleString('en');
   console.log(`users: ${n(plan.createUsers.length)} created, ${n(plan.updateUsers.length)} updated${verb === 'would be' ? ' (would be)' : ''}`);
   if (plan.inactive > 0) console.log(`  ${n(plan.inactive)} inactive users kept; they cannot log in`);
   console.log(`QQ bindings: ${n(plan.createBindings.length)} created, ${n(plan.updateBindings.length)} updated${verb === 'would be' ? ' (would be)' : ''}`);
@@ -162,6 +183,7 @@ function printSummary(plan, app, sequence, verb) {
   console.log(`accounts created at the edge get ids above ${n(Math.max(plan.highestId, sequence))}`);
 }
 
+/** @param {string} file @param {Target} target @param {Labels} labels @param {Format} format */
 async function exportDump(file, target, labels, format) {
   const { rows, extra } = await spinning(
     `reading ${where(target)}`,
@@ -170,14 +192,14 @@ async function exportDump(file, target, labels, format) {
       { table: 'qq_bindings', columns: BINDING_COLUMNS },
     ], ['SELECT DISTINCT app_id FROM qq_bindings']),
   );
-  const [users, bindings] = rows;
+  const [users = [], bindings = []] = /** @type {[import('./fixture.ts').UserRow[], import('./fixture.ts').BindingRow[]]} */ (rows);
   try {
     writeFileSync(file, JSON.stringify(toFixture(users, bindings, format, labels), null, 2) + '\n', { mode: 0o600 });
   } catch (err) {
-    throw new Refused(`cannot write ${file}: ${err.message}`);
+    throw new Refused(`cannot write ${file}: ${err instanceof Error ? err.message : err}`);
   }
   console.log(`exported ${users.length.toLocaleString('en')} users and ${bindings.length.toLocaleString('en')} QQ bindings to ${file} (${format}'s models ${labels.user}, ${labels.qq})`);
-  const apps = extra[0].map((r) => r.app_id);
+  const apps = (extra[0] ?? []).map((r) => String(r.app_id));
   if (apps.length > 1) console.log(`note: the bindings belong to ${apps.length} QQ apps (${apps.join(', ')}); openids are per app`);
   console.log(`load it with: python manage.py loaddata ${file}`);
 }
@@ -187,6 +209,8 @@ async function exportDump(file, target, labels, format) {
  * sees it. A QQ_APP_ID environment variable wins; else, locally, what `wrangler dev` reads
  * (.dev.vars or .env, over wrangler.toml [vars]); remotely, the deployed [vars] (or
  * [env.NAME.vars]) of the wrangler config.
+ * @param {Target} target
+ * @returns {Promise<AppId>}
  */
 async function qqAppId({ remote, env }) {
   if (process.env.QQ_APP_ID) return { appId: process.env.QQ_APP_ID, from: 'the QQ_APP_ID environment variable' };
@@ -204,6 +228,7 @@ async function qqAppId({ remote, env }) {
   return { appId, from: remote ? `${section} of the wrangler config` : "the settings `wrangler dev` reads" };
 }
 
+/** @param {Plan} plan */
 async function confirmRemote(plan) {
   if (!process.stdin.isTTY) return;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -214,6 +239,7 @@ async function confirmRemote(plan) {
   if (!/^y(es)?$/i.test(answer.trim())) throw new Refused('not confirmed; nothing was written');
 }
 
+/** @param {Target} target */
 function where({ remote, env }) {
   return `${remote ? 'the remote' : 'the local'} D1 database${env ? ` (env ${env})` : ''}`;
 }

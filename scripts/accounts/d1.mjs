@@ -11,7 +11,12 @@ const WRANGLER = join(dirname(createRequire(import.meta.url).resolve('wrangler/p
 
 export class D1Error extends Error {}
 
-/** wrangler's flags naming the database. */
+/**
+ * @typedef {{ remote: boolean, persistTo?: string, env?: string }} Target
+ * @typedef {Record<string, any>} Row
+ */
+
+/** wrangler's flags naming the database. @param {Target} target @returns {string[]} */
 export function targetFlags({ remote, persistTo, env }) {
   return [
     remote ? '--remote' : '--local',
@@ -20,7 +25,12 @@ export function targetFlags({ remote, persistTo, env }) {
   ];
 }
 
-/** Runs several SELECTs in one call; answers one row list per statement. */
+/**
+ * Runs several SELECTs in one call; answers one row list per statement.
+ * @param {string[]} target wrangler's flags
+ * @param {string[]} statements
+ * @returns {Promise<Row[][]>}
+ */
 export async function select(target, statements) {
   const { code, stdout, stderr } = await wrangler([...target, '--command', statements.join(';\n'), '--json']);
   if (code !== 0) throw new D1Error(explain(stdout, stderr));
@@ -30,31 +40,36 @@ export async function select(target, statements) {
   } catch {
     throw new D1Error(`wrangler answered something other than JSON:\n${stdout.slice(0, 500)}`);
   }
-  if (!Array.isArray(answer) || answer.length !== statements.length || answer.some((r) => !r.success)) {
+  if (!Array.isArray(answer) || answer.length !== statements.length || answer.some((/** @type {any} */ r) => !r.success)) {
     throw new D1Error(`unexpected answer from D1: ${stdout.slice(0, 500)}`);
   }
-  return answer.map((r) => r.results);
+  return answer.map((/** @type {{ results: Row[] }} */ r) => r.results);
 }
 
 /**
  * Whole tables, keyed by their integer `id`, paged: `tables` is a list of
  * `{ table, columns }`; answers one row list per table. `extra` statements ride along
  * with the first call.
+ * @param {string[]} target wrangler's flags
+ * @param {{ table: string, columns: string }[]} tables
+ * @param {string[]} [extra]
+ * @returns {Promise<{ rows: Row[][], extra: Row[][] }>}
  */
-export async function readTables(target, tables, extra = [], onCall) {
+export async function readTables(target, tables, extra = []) {
+  /** @type {Row[][]} */
   const rows = tables.map(() => []);
   const after = tables.map(() => 0);
   let pending = tables.map((_, i) => i);
+  /** @type {Row[][]} */
   let extraRows = [];
   for (let call = 0; pending.length > 0; call++) {
-    onCall?.(call);
-    const statements = pending.map((i) => `SELECT ${tables[i].columns} FROM ${tables[i].table} WHERE id > ${after[i]} ORDER BY id LIMIT ${PAGE_ROWS}`);
+    const statements = pending.map((i) => `SELECT ${tables[i]?.columns} FROM ${tables[i]?.table} WHERE id > ${after[i]} ORDER BY id LIMIT ${PAGE_ROWS}`);
     const answers = await select(target, call === 0 ? [...statements, ...extra] : statements);
     if (call === 0) extraRows = answers.slice(statements.length);
     pending = pending.filter((i, k) => {
-      const page = answers[k];
-      for (const row of page) rows[i].push(row);
-      if (page.length > 0) after[i] = page[page.length - 1].id;
+      const page = answers[k] ?? [];
+      for (const row of page) rows[i]?.push(row);
+      if (page.length > 0) after[i] = page[page.length - 1]?.id;
       return page.length === PAGE_ROWS;
     });
   }
@@ -65,12 +80,15 @@ export async function readTables(target, tables, extra = [], onCall) {
  * Executes an SQL file as one unit. Locally wrangler runs the whole file as one D1
  * batch (one transaction); remotely it goes through D1's import, which returns the
  * database to its previous state when any statement fails.
+ * @param {string[]} target wrangler's flags
+ * @param {string} file
  */
 export async function executeFile(target, file) {
   const { code, stdout, stderr } = await wrangler([...target, '--file', file, '--yes', '--json']);
   if (code !== 0) throw new D1Error(explain(stdout, stderr));
 }
 
+/** @param {string[]} args @returns {Promise<{ code: number, stdout: string, stderr: string }>} */
 function wrangler(args) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WRANGLER, 'd1', 'execute', 'DB', ...args], {
@@ -79,15 +97,16 @@ function wrangler(args) {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.stdout.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (/** @type {string} */ chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (/** @type {number} */ code) => resolve({ code, stdout, stderr }));
   });
 }
 
-/** wrangler's error text, with the next step when the tables are missing. */
+/** wrangler's error text, with the next step when the tables are missing. @param {string} stdout @param {string} stderr */
 function explain(stdout, stderr) {
+  /** @type {string | undefined} */
   let text;
   try {
     text = JSON.parse(stdout).error?.text;

@@ -4,11 +4,17 @@ const tty = process.stderr.isTTY === true;
 const FRAMES = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
 const WIDTH = 30;
 
-/** A bar over `total` items; drawn only on a terminal and for long inputs. */
+/**
+ * A bar over `total` items; drawn only on a terminal and for long inputs.
+ * @param {string} label
+ * @param {number} total
+ * @returns {{ update(done: number): void, done(): void }}
+ */
 export function bar(label, total, { minimum = 2_000 } = {}) {
   if (!tty || total < minimum) return { update() {}, done() {} };
   let last = -1;
   let finished = false;
+  /** @param {number} done */
   const draw = (done) => {
     const filled = Math.round((done / total) * WIDTH);
     if (finished || (filled === last && done !== total)) return;
@@ -26,7 +32,13 @@ export function bar(label, total, { minimum = 2_000 } = {}) {
   };
 }
 
-/** Awaits `promise`, showing `label` with a spinner and the seconds spent. */
+/**
+ * Awaits `promise`, showing `label` with a spinner and the seconds spent.
+ * @template T
+ * @param {string} label
+ * @param {Promise<T>} promise
+ * @returns {Promise<T>}
+ */
 export async function spinning(label, promise) {
   if (!tty) {
     process.stderr.write(`${label}…\n`);
