@@ -3,6 +3,9 @@
 // prefix (`npm run dev` serves them all on one port, see worker.ts). A new fake is one
 // module under fakes/<kind>/ and one line in `createFakes`; fakes/README.md shows how.
 import { createProviderFakes, type ProviderFakes, type ProviderFakesOptions } from './providers';
+import { createFakeTencentWidget, type FakeTencentWidget } from './captcha/tcaptcha';
+import { CaptchaTickets } from './captcha/tickets';
+import { createFakeTurnstile, type FakeTurnstile, type FakeTurnstileOptions } from './captcha/turnstile';
 import { createFakeQQ, type FakeQQ } from './qq/app';
 import type { FakeQQOptions } from './qq/state';
 
@@ -22,6 +25,7 @@ export interface FakesOptions {
   qq?: FakeQQOptions;
   /** The SMS gateways and the captcha service (fakes/providers.ts). */
   providers?: ProviderFakesOptions;
+  turnstile?: FakeTurnstileOptions;
 }
 
 /** The two ways in: by host (tests) and by path prefix (the dev server). */
@@ -35,18 +39,34 @@ export interface Router {
 export interface Fakes extends Router {
   readonly qq: FakeQQ;
   readonly providers: ProviderFakes;
+  readonly turnstile: FakeTurnstile;
+  readonly tencentWidget: FakeTencentWidget;
+  /** Tencent Captcha tickets: the widget hands them out, DescribeCaptchaResult accepts each once. */
+  readonly tencentTickets: CaptchaTickets;
 }
 
 export function createFakes(options: FakesOptions = {}): Fakes {
   const qq = createFakeQQ(options.qq);
-  const { mounts, ...providers } = createProviderFakes(options.providers);
+  const turnstile = createFakeTurnstile(options.turnstile);
+  // One ticket store behind the Tencent widget and DescribeCaptchaResult, as Tencent has.
+  const tencentTickets = new CaptchaTickets({ now: options.providers?.tencentCaptcha?.now ?? options.turnstile?.now });
+  const { mounts, ...providers } = createProviderFakes({
+    ...options.providers,
+    tencentCaptcha: { ...options.providers?.tencentCaptcha, tickets: tencentTickets },
+  });
+  const tencentWidget = createFakeTencentWidget({ tickets: tencentTickets, appId: String(providers.tencentCaptcha.captchaAppId) });
   return {
     qq,
     providers,
+    turnstile,
+    tencentWidget,
+    tencentTickets,
     ...route([
       // QQ at the root, as on graph.qq.com (QQ_API_BASE is http://localhost:8788 in dev).
       { host: 'fake-qq.test', prefix: '', service: qq },
       ...mounts,
+      { host: 'challenges.cloudflare.test', prefix: '/captcha/turnstile', service: turnstile },
+      { host: 'turing.captcha.test', prefix: '/captcha/tcaptcha', service: tencentWidget },
     ]),
   };
 }

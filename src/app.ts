@@ -12,6 +12,7 @@ import { oauth } from './routes/oauth';
 import { sms } from './routes/sms';
 import { usersRoutes } from './routes/users';
 import { logError } from './log';
+import { serveOpenapi } from './openapi/serve';
 import { SettingsError, settingsOf } from './settings';
 
 /** The worker, with its outside world (`fetch`, clock, SMS provider) replaceable for tests. */
@@ -34,6 +35,7 @@ export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
   app.route('/sms', sms);
   app.route('/users', usersRoutes);
   app.route('/', pages);
+  app.get('/openapi.json', serveOpenapi);
 
   const paths = new Map<string, Set<string>>();
   for (const r of app.routes) {

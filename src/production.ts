@@ -15,6 +15,7 @@ export const DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([
   'fake-aliyun-access-key-secret-000',
   'fake0000yuntongxun0000authtoken1',
   'fake-captcha-app-secret-key-0000',
+  'dev-only-turnstile-secret',
 ]);
 
 /**

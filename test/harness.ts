@@ -89,6 +89,7 @@ export function harness(options: HarnessOptions = {}) {
   const fakes = createFakes({
     qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
     providers: options.providers,
+    turnstile: { siteKey: TEST_SETTINGS.TURNSTILE_SITE_KEY, secret: TEST_SETTINGS.TURNSTILE_SECRET_KEY, now: options.deps?.now },
   });
   const qq: FakeQQ = fakes.qq;
   const providers = fakes.providers;
@@ -176,7 +177,24 @@ export function harness(options: HarnessOptions = {}) {
     return { openid: user.openid, token: bound.body.token, userId: bound.body.user.id, password };
   }
 
-  return { qq, sms, providers, counts, env: bindings, call, settle, measure, qqLogin, bindTicketFor, smsCode, signUp, db: env.DB, kv: env.KV };
+  return {
+    qq,
+    providers,
+    turnstile: fakes.turnstile,
+    tencentWidget: fakes.tencentWidget,
+    sms,
+    counts,
+    env: bindings,
+    call,
+    settle,
+    measure,
+    qqLogin,
+    bindTicketFor,
+    smsCode,
+    signUp,
+    db: env.DB,
+    kv: env.KV,
+  };
 }
 
 /**

@@ -40,6 +40,13 @@ const BROKEN: [string, Record<string, string | undefined>, string, string | null
     'JWT_SECRET',
     DEV_JWT_SECRET,
   ],
+  [
+    'ENVIRONMENT=production with the development Turnstile secret',
+    { ENVIRONMENT: 'production', CAPTCHA_PROVIDER: 'turnstile', TURNSTILE_SECRET_KEY: 'dev-only-turnstile-secret', QQ_APP_KEY: PROD_APP_KEY },
+    'TURNSTILE_SECRET_KEY',
+    'dev-only-turnstile-secret',
+  ],
+  ['CAPTCHA_PROVIDER=turnstile without TURNSTILE_SECRET_KEY', { CAPTCHA_PROVIDER: 'turnstile', TURNSTILE_SECRET_KEY: undefined }, 'TURNSTILE_SECRET_KEY', null],
 ];
 
 /** One request to every API route. */

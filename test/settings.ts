@@ -18,5 +18,9 @@ export const TEST_SETTINGS = {
   SMS_RESEND_SECONDS: '60',
   SMS_MAX_ATTEMPTS: '5',
   BIND_TICKET_TTL_SECONDS: '600',
+  // Used when a test sets CAPTCHA_PROVIDER=turnstile; the fake Turnstile answers at this host.
+  TURNSTILE_SITE_KEY: '0xFAKE0000000000000000AA',
+  TURNSTILE_SECRET_KEY: 'test-turnstile-secret-0123456789',
+  TURNSTILE_VERIFY_URL: 'http://challenges.cloudflare.test/turnstile/v0/siteverify',
   ENVIRONMENT: 'development',
 };

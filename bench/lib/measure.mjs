@@ -30,7 +30,7 @@ export async function measureRoutes(routes, { session, runtimes, options, out, w
   for (const route of routes) {
     const onFloor = route.target === 'floor';
     const target = onFloor ? floor : worker;
-    const url = target.urls[onFloor ? 'floor' : 'worker'];
+    const url = target.urls[route.script ?? (onFloor ? 'floor' : 'worker')];
     if (url === undefined) throw new Error(`no URL for ${route.name}`);
     const request = { ...route.request, headers: { ...(onFloor ? {} : CLIENT_HEADERS), ...route.request.headers } };
     const other = onFloor ? worker : floor;

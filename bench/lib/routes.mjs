@@ -17,6 +17,7 @@ const json = (body) => ({ headers: { 'content-type': 'application/json' }, body:
  */
 export function routes(f) {
   let smsCounter = 0;
+  let captchaCounter = 0;
   let bindCounter = 0;
   return [
     {
@@ -57,6 +58,18 @@ export function routes(f) {
       request: { method: 'POST', path: '/sms/codes' },
       // A new mobile per request (139xxxxxxxx), else the resend window answers 429.
       generator: () => json({ mobile: `139${String(++smsCounter).padStart(8, '0')}` }),
+      warmup: 300,
+      after: f.drainHook,
+    },
+    {
+      name: 'sms_send_captcha',
+      label: 'POST /sms/codes + Turnstile',
+      script: 'worker-captcha',
+      request: { method: 'POST', path: '/sms/codes' },
+      // A new mobile (136xxxxxxxx) and a fresh single-use token per request; siteverify is
+      // the fake Turnstile, so this row adds the worker's own captcha work to sms_send's.
+      pool: async (n) =>
+        (await f.turnstileTokens(n)).map((token) => json({ mobile: `136${String(++captchaCounter).padStart(8, '0')}`, captcha_token: token })),
       warmup: 300,
       after: f.drainHook,
     },

@@ -157,6 +157,9 @@ export async function startRuntimes(session, root, build, options) {
     SMS_PROVIDER: 'webhook',
     SMS_WEBHOOK_URL: `${hook}/sms`,
     SMS_WEBHOOK_SECRET: 'bench-only-webhook-secret-0123456789',
+    // Counted on every send as in production, but out of reach of the bench's one client.
+    SMS_CLIENT_HOURLY_LIMIT: '100000',
+    SMS_GLOBAL_HOURLY_LIMIT: '10000000',
   };
   const workerDef = {
     name: 'worker',
@@ -167,6 +170,20 @@ export async function startRuntimes(session, root, build, options) {
     bindings: settings,
     kvNamespaces: ['KV'],
     d1Databases: ['DB'],
+  };
+  // The same worker with the captcha on (the fake Turnstile), beside it in its process and
+  // on its D1 and KV, for the captcha-guarded SMS route.
+  const captchaWorkerDef = {
+    ...workerDef,
+    name: 'worker-captcha',
+    bindings: {
+      ...settings,
+      CAPTCHA_PROVIDER: 'turnstile',
+      // The fake Turnstile's own keys (fakes/captcha/turnstile.ts).
+      TURNSTILE_SITE_KEY: '0xFAKE0000000000000000AA',
+      TURNSTILE_SECRET_KEY: 'dev-only-turnstile-secret',
+      TURNSTILE_VERIFY_URL: `${qq}/captcha/turnstile/turnstile/v0/siteverify`,
+    },
   };
   const floorDef = {
     name: 'floor',
@@ -193,7 +210,7 @@ export async function startRuntimes(session, root, build, options) {
   }
 
   const inspector = options.profile;
-  const worker = await session.start('worker', [workerDef], { healthPath: '/healthz', persistPath: session.persistPath(), inspector });
+  const worker = await session.start('worker', [workerDef, captchaWorkerDef], { healthPath: '/healthz', persistPath: session.persistPath(), inspector });
   const calibrateDef = {
     name: 'calibrate',
     modules: true,

@@ -74,6 +74,8 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
   const sendSms = (mobile) => call(`${W}/sms/codes`, { method: 'POST', headers: CLIENT_HEADERS, json: { mobile }, expect: [202] });
   /** The codes the hook received since the last drain, by mobile. @returns {Promise<Record<string, string>>} */
   const drainHook = async () => (await call(`${HOOK}/drain`, { method: 'POST' })).body;
+  /** `n` Turnstile tokens from the fake's control, each accepted once by its siteverify. @param {number} n @returns {Promise<string[]>} */
+  const turnstileTokens = async (n) => (await call(`${QQ}/captcha/turnstile/__fake/tokens`, { method: 'POST', json: { count: n } })).body.tokens;
   /** A new fake QQ user. @param {string} nickname @returns {Promise<{ openid: string }>} */
   const newQQUser = async (nickname) => (await call(`${QQ}/__fake/users`, { method: 'POST', json: { nickname }, expect: [201] })).body;
 
@@ -107,6 +109,7 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
     sendSms,
     drainHook,
     newQQUser,
+    turnstileTokens,
     /** Empties the fake's code, token and call logs (preset users stay). */
     resetQQ: () => call(`${QQ}/__fake/reset`, { method: 'POST' }),
   };

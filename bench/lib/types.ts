@@ -71,6 +71,8 @@ export interface Route {
   kind?: Kind;
   target?: Target;
   request: RequestTemplate;
+  /** The worker of the target's process that serves the route (default: `worker` or `floor`). */
+  script?: string;
   /** Single-use request data, `n` items, generated before the run. */
   pool?: (n: number) => Promise<PoolItem[]>;
   /** Request data made on the fly, for each request. */

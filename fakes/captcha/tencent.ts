@@ -5,19 +5,22 @@ import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { FAKE_TENCENT } from '../sms/tencent';
 import { checkTencentCall, tencentAnswer, tencentError, type TencentApi, type TencentKeys } from '../tencent/gateway';
+import { CaptchaTickets, type Redeemed } from './tickets';
 import { controls, GARBAGE_HTML, hang, inProcess, withDefaults, type FakeEnv, type FakeMode } from '../kit';
 
 export interface FakeTencentCaptchaOptions extends Partial<TencentKeys> {
   captchaAppId?: number;
   appSecretKey?: string;
   now?: () => number;
+  /** The ticket store the widget issues into (createFakes shares one); a store of its own otherwise. */
+  tickets?: CaptchaTickets;
 }
 
 /** The development captcha app (the values `.dev.vars.example` and scripts/dev.mjs use). */
 export const FAKE_TENCENT_CAPTCHA = { captchaAppId: 190000000, appSecretKey: 'fake-captcha-app-secret-key-0000' };
 
 const API: TencentApi = { service: 'captcha', action: 'DescribeCaptchaResult', version: '2019-07-22', regions: null };
-const TICKET_TTL_MS = 5 * 60_000;
+const TICKET_TTL_SECONDS = 5 * 60;
 
 // CaptchaCode values and messages as Tencent documents them for DescribeCaptchaResult.
 const VERDICT = {
@@ -31,6 +34,14 @@ const VERDICT = {
   badAppKey: [100, 'appid-secretkey-ticket mismatch'],
 } as const satisfies Record<string, readonly [number, string]>;
 
+const REDEEMED_VERDICT = {
+  unknown: VERDICT.unknownTicket,
+  'other-app': VERDICT.otherApp,
+  used: VERDICT.reused,
+  expired: VERDICT.expired,
+  'wrong-randstr': VERDICT.randstrMismatch,
+} as const satisfies Record<Exclude<Redeemed, 'ok'>, readonly [number, string]>;
+
 const bodySchema = z.object({
   CaptchaType: z.number(),
   Ticket: z.string(),
@@ -40,14 +51,8 @@ const bodySchema = z.object({
   AppSecretKey: z.string(),
 });
 
-interface Ticket {
-  appId: number;
-  randstr: string;
-  issuedAt: number;
-  used: boolean;
-}
-
 export interface FakeTencentCaptcha {
+  readonly captchaAppId: number;
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** What the widget gives a browser that solved the puzzle (for `appId`, this app by default). */
   issueTicket(appId?: number): { ticket: string; randstr: string };
@@ -58,18 +63,17 @@ export interface FakeTencentCaptcha {
   reset(): void;
 }
 
-type Account = Required<FakeTencentCaptchaOptions>;
+type Account = Required<Omit<FakeTencentCaptchaOptions, 'tickets'>>;
 
 export function createFakeTencentCaptcha(options: FakeTencentCaptchaOptions = {}): FakeTencentCaptcha {
-  const account = withDefaults<Account>({ secretId: FAKE_TENCENT.secretId, secretKey: FAKE_TENCENT.secretKey, ...FAKE_TENCENT_CAPTCHA, now: Date.now }, options);
-  const tickets = new Map<string, Ticket>();
+  const { tickets: shared, ...rest } = options;
+  const account = withDefaults<Account>({ secretId: FAKE_TENCENT.secretId, secretKey: FAKE_TENCENT.secretKey, ...FAKE_TENCENT_CAPTCHA, now: Date.now }, rest);
+  const tickets = shared ?? new CaptchaTickets({ ttlSeconds: TICKET_TTL_SECONDS, now: account.now });
   const fake: FakeTencentCaptcha = {
+    captchaAppId: account.captchaAppId,
     fetch: () => Promise.reject(new Error('not ready')),
     issueTicket(appId = account.captchaAppId) {
-      const ticket = `t03${crypto.randomUUID().replaceAll('-', '')}${crypto.randomUUID().replaceAll('-', '')}`;
-      const randstr = `@${crypto.randomUUID().slice(0, 8)}`;
-      tickets.set(ticket, { appId, randstr, issuedAt: account.now(), used: false });
-      return { ticket, randstr };
+      return tickets.issue(String(appId), 't03');
     },
     checks: [],
     mode: 'normal',
@@ -82,13 +86,8 @@ export function createFakeTencentCaptcha(options: FakeTencentCaptchaOptions = {}
 
   function verdict(request: z.infer<typeof bodySchema>): readonly [number, string] {
     if (request.CaptchaAppId !== account.captchaAppId || request.AppSecretKey !== account.appSecretKey) return VERDICT.badAppKey;
-    const ticket = tickets.get(request.Ticket);
-    if (ticket === undefined) return VERDICT.unknownTicket;
-    if (ticket.appId !== request.CaptchaAppId) return VERDICT.otherApp;
-    if (ticket.used) return VERDICT.reused;
-    ticket.used = true;
-    if (account.now() - ticket.issuedAt > TICKET_TTL_MS) return VERDICT.expired;
-    if (ticket.randstr !== request.Randstr) return VERDICT.randstrMismatch;
+    const redeemed = tickets.redeem({ ticket: request.Ticket, randstr: request.Randstr, appId: String(request.CaptchaAppId) });
+    if (redeemed !== 'ok') return REDEEMED_VERDICT[redeemed];
     return fake.mode === 'refuse' ? VERDICT.risky : VERDICT.ok;
   }
 

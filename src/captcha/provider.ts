@@ -1,3 +1,5 @@
+import { NoAnswerError, postWithTimeout, type OutboundPost } from '../http/outbound';
+
 /** What every captcha service (src/captcha/*.ts, chosen in providers.ts) implements. */
 export interface CaptchaAnswer {
   /** `captcha_token` from the request: Turnstile's response, or Tencent Captcha's ticket. */
@@ -28,4 +30,14 @@ export class CaptchaError extends Error {
 export interface CaptchaVerifier {
   /** Resolves when the service accepted the answer; throws CaptchaError otherwise. */
   verify(answer: CaptchaAnswer): Promise<void>;
+}
+
+/** A POST to a captcha service with the worker's timeout: no answer in time is `unavailable`. */
+export async function postToCaptcha(fetcher: typeof fetch, url: string, init: OutboundPost): Promise<{ status: number; text: string }> {
+  try {
+    return await postWithTimeout(fetcher, url, init);
+  } catch (err) {
+    if (err instanceof NoAnswerError) throw new CaptchaError('unavailable', `captcha service ${err.reason}`);
+    throw err;
+  }
 }

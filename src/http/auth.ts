@@ -24,8 +24,12 @@ export function claimsOf(c: Context<AppEnv>): TokenClaims {
   return { userId: c.var.userId, version: c.var.tokenVersion };
 }
 
-/** What every password route accepts for when a captcha is required. */
+/**
+ * What every password route and the SMS route accept for when a captcha is required. An
+ * empty token is the same as none (`invalid_captcha` where one is required, ignored where
+ * not), so a page can always send the field.
+ */
 export const captchaFields = {
-  captcha_token: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  captcha_token: z.optional(z.string().check(z.maxLength(4096))),
   captcha_randstr: z.optional(z.string().check(z.maxLength(256))),
 };

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { ctxOf } from '../context';
 import type { AppEnv } from '../env';
 import { jsonBody } from '../http/body';
+import { captchaFields } from '../http/auth';
 import { authEvent, noteEvent } from '../http/events';
 import { mobile } from '../http/fields';
 import { validate } from '../http/validate';
@@ -10,10 +11,10 @@ import { sendSmsCode } from '../services/sms';
 
 export const sms = new Hono<AppEnv>();
 
-sms.post('/codes', authEvent('sms_send'), jsonBody, validate('json', z.object({ mobile })), async (c) => {
-  const { mobile } = c.req.valid('json');
-  noteEvent(c, { mobile });
-  const sent = await sendSmsCode(ctxOf(c), mobile);
+sms.post('/codes', authEvent('sms_send'), jsonBody, validate('json', z.object({ mobile, ...captchaFields })), async (c) => {
+  const body = c.req.valid('json');
+  noteEvent(c, { mobile: body.mobile });
+  const sent = await sendSmsCode(ctxOf(c), body);
   noteEvent(c, { outcome: 'sent' });
   return c.json({ expires_in: sent.expiresIn, resend_after: sent.resendAfter }, 202);
 });

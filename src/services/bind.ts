@@ -3,9 +3,7 @@
  * what it needs in one batch, checks the password (one PBKDF2 derivation), then writes in
  * one atomic batch that also spends the ticket, so no half-written account can remain.
  */
-import { MAX_BIND_TICKET_TTL_SECONDS } from '../settings';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { lt } from 'drizzle-orm';
 import { hashPassword } from '../auth/password';
 import type { CaptchaFields } from '../captcha/check';
 import type { Ctx } from '../context';
@@ -15,7 +13,7 @@ import { spentBindTickets, users, type User } from '../db/schema';
 import { accountByLoginQuery, accountByMobileQuery, insertBindingQuery, takenQuery } from '../db/users';
 import { AppError, type ErrorCode } from '../errors';
 import { forgetTicket, readTicket, type Ticket } from '../oauth/ticket';
-import { checkCodeQuery, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
+import { checkCodeQueries, codeVerdict, consumeCodeQuery, guessOf, type CodeGuess } from '../sms/codes';
 import { attemptCountsQuery, checkPassword } from './passwords';
 import { loggedIn, type LoggedIn } from './session';
 
@@ -30,12 +28,12 @@ export async function bindByMobile(
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
   const target = { mobile: input.mobile };
-  const [checked, found, counts] = await ctx.db.batch([
-    checkCodeQuery(ctx.db, guess, ctx.now),
+  const [found, counts, ...checked] = await ctx.db.batch([
     accountByMobileQuery(ctx.db, input.mobile),
     attemptCountsQuery(ctx, target),
+    ...checkCodeQueries(ctx.db, ctx.settings, guess, ctx.now),
   ]);
-  codeVerdict(checked, ctx.settings);
+  codeVerdict(checked, ctx.settings, ctx.now);
   const account = found[0] ?? null;
   if (account === null) {
     const passwordHash = await hashPassword(input.password);
@@ -69,8 +67,8 @@ export async function registerAndBind(
 ): Promise<Bound> {
   const ticket = await ticketOrThrow(ctx, input.bindTicket);
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
-  const [checked, taken] = await ctx.db.batch([checkCodeQuery(ctx.db, guess, ctx.now), takenQuery(ctx.db, input.mobile, input.nickname)]);
-  codeVerdict(checked, ctx.settings);
+  const [taken, ...checked] = await ctx.db.batch([takenQuery(ctx.db, input.mobile, input.nickname), ...checkCodeQueries(ctx.db, ctx.settings, guess, ctx.now)]);
+  codeVerdict(checked, ctx.settings, ctx.now);
   // Known conflicts answer before the password is hashed; the unique indexes decide races.
   if (taken.some((t) => t.mobile)) throw new AppError('mobile_taken');
   if (taken.some((t) => t.nickname)) throw new AppError('nickname_taken');
@@ -113,11 +111,9 @@ async function completeBind(
   const now = seconds(ctx.now);
   const t = ticket.payload;
   const binding = { ...t, now };
-  const head = [
-    // First, so that of two uses of one ticket the second fails here.
-    db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now }),
-    db.delete(spentBindTickets).where(lt(spentBindTickets.spentAt, now - MAX_BIND_TICKET_TTL_SECONDS)),
-  ] as const;
+  // First, so that of two uses of one ticket the second fails here. (Housekeeping deletes
+  // spent tickets once they are older than any ticket can live.)
+  const head = [db.insert(spentBindTickets).values({ ticketHash: ticket.hash, spentAt: now })] as const;
   const tail: BatchItem<'sqlite'>[] = guess ? [consumeCodeQuery(db, guess)] : [];
   let user: User;
   try {
@@ -126,7 +122,7 @@ async function completeBind(
       await db.batch([...head, insertBindingQuery(db, { userId: user.id }, binding), ...tail]);
     } else {
       const c = owner.create;
-      const [, , created] = await db.batch([
+      const [, created] = await db.batch([
         ...head,
         db.insert(users).values({ ...c, createdAt: now, updatedAt: now }).returning(),
         insertBindingQuery(db, { mobile: c.mobile }, binding),

@@ -22,7 +22,7 @@ import { accountByMobileQuery, revokeTokensQuery, tokenHolder, userByIdQuery } f
 import { AppError } from '../errors';
 import { clientKey } from '../http/client';
 import { logWarning } from '../log';
-import { checkCodeQuery, codeVerdict, consumeCodeQuery, guessOf } from '../sms/codes';
+import { checkCodeQueries, codeVerdict, consumeCodeQuery, guessOf } from '../sms/codes';
 import { seconds } from '../time';
 import { currentUser, loggedIn, type LoggedIn } from './session';
 
@@ -114,8 +114,8 @@ export async function changePassword(
 export async function resetPassword(ctx: Ctx, input: { mobile: string; smsCode: string; newPassword: string }): Promise<LoggedIn> {
   const { db } = ctx;
   const guess = await guessOf(ctx.settings, input.mobile, input.smsCode);
-  const [checked, found] = await db.batch([checkCodeQuery(db, guess, ctx.now), accountByMobileQuery(db, input.mobile)]);
-  codeVerdict(checked, ctx.settings);
+  const [found, ...checked] = await db.batch([accountByMobileQuery(db, input.mobile), ...checkCodeQueries(db, ctx.settings, guess, ctx.now)]);
+  codeVerdict(checked, ctx.settings, ctx.now);
   const account = found[0]?.user;
   if (account === undefined || !account.isActive) throw new AppError('invalid_credentials');
   const passwordHash = await hashPassword(input.newPassword);

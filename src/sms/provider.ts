@@ -1,3 +1,5 @@
+import { NoAnswerError, postWithTimeout, type OutboundPost } from '../http/outbound';
+
 /** What every SMS provider (src/sms/*.ts, chosen in providers.ts) implements. */
 export interface SmsMessage {
   /** Mainland mobile, 11 digits. */
@@ -43,21 +45,11 @@ export function unreadable(provider: string, status: number): SmsSendError {
 }
 
 /** A POST to a provider with the worker's timeout: network failures and timeouts are `unreachable`. */
-export async function postToProvider(
-  fetcher: typeof fetch,
-  url: string,
-  init: { headers: Record<string, string>; body?: string; timeoutMs: number },
-): Promise<{ status: number; text: string }> {
+export async function postToProvider(fetcher: typeof fetch, url: string, init: OutboundPost): Promise<{ status: number; text: string }> {
   try {
-    const response = await fetcher(url, {
-      method: 'POST',
-      headers: init.headers,
-      body: init.body,
-      signal: AbortSignal.timeout(init.timeoutMs),
-    });
-    return { status: response.status, text: await response.text() };
+    return await postWithTimeout(fetcher, url, init);
   } catch (err) {
-    const reason = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timed out' : 'unreachable';
-    throw new SmsSendError('unreachable', `provider ${reason}`);
+    if (err instanceof NoAnswerError) throw new SmsSendError('unreachable', `provider ${err.reason}`);
+    throw err;
   }
 }
