@@ -27,7 +27,7 @@ export async function startSystem({ logFile }) {
   const log = createWriteStream(logFile);
   /** @type {Served[]} */
   const children = [];
-  /** @type {{ url: string, stop: () => Promise<void> } | null} */
+  /** @type {{ url: string, stop: () => Promise<void>, persistTo: string } | null} */
   let worker = null;
   const stop = async () => {
     await Promise.all([worker?.stop(), ...children.map(stopGroup)]);
