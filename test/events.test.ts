@@ -293,7 +293,7 @@ describe('nothing secret in any log line', () => {
  * Makes the statements of `db` whose SQL matches `pattern` fail with an error that echoes
  * every value bound to them (the worst a driver could do); `bound` collects those values.
  */
-function failingD1<T extends D1Database | D1DatabaseSession>(db: T, pattern: RegExp, bound: unknown[]): T {
+function failingD1(db: D1Database, pattern: RegExp, bound: unknown[]): D1Database {
   const failing = new WeakSet<object>();
   const fail = (values: unknown[]) => Promise.reject(new Error(`D1_ERROR: write failed for (${values.map(String).join(', ')})`));
   const statement = (stmt: D1PreparedStatement, values: unknown[]): D1PreparedStatement => {
@@ -313,20 +313,22 @@ function failingD1<T extends D1Database | D1DatabaseSession>(db: T, pattern: Reg
     failing.add(proxy);
     return proxy;
   };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'prepare') return (query: string) => (pattern.test(query) ? statement(target.prepare(query), []) : target.prepare(query));
-      if (prop === 'batch') {
-        return (statements: D1PreparedStatement[]) => (statements.some((s) => failing.has(s)) ? fail(bound) : target.batch(statements));
-      }
-      // The worker's queries run on D1 sessions (src/db/client.ts): they fail alike.
-      if (prop === 'withSession' && 'withSession' in target) {
-        return (constraintOrBookmark?: string) => failingD1(target.withSession(constraintOrBookmark), pattern, bound);
-      }
-      const value = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  // The worker reads and writes through D1 sessions (withSession): those fail the same way.
+  const wrap = <T extends D1Database | D1DatabaseSession>(d1: T): T =>
+    new Proxy(d1, {
+      get(target, prop) {
+        if (prop === 'prepare') return (query: string) => (pattern.test(query) ? statement(target.prepare(query), []) : target.prepare(query));
+        if (prop === 'batch') {
+          return (statements: D1PreparedStatement[]) => (statements.some((s) => failing.has(s)) ? fail(bound) : target.batch(statements));
+        }
+        if (prop === 'withSession' && 'withSession' in target) {
+          return (constraint?: string) => wrap(target.withSession(constraint));
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return wrap(db);
 }
 
 describe('a D1 failure after the answer logs no hash or sealed token', () => {

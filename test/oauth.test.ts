@@ -19,10 +19,10 @@ afterEach(() => {
 });
 
 const error = (code: string, message: string) => ({ error: { code, message } });
-const INVALID_STATE = error('invalid_state', '登录状态已失效,请重新发起 QQ 登录');
+const INVALID_STATE = error('invalid_state', '登录状态已失效，请重新发起 QQ 登录');
 const INVALID_NEXT = error('invalid_next', '不允许跳转到该地址');
-const QQ_CODE_INVALID = error('qq_code_invalid', 'QQ 授权码无效或已使用,请重新登录');
-const QQ_UNAVAILABLE = error('qq_unavailable', 'QQ 服务暂时不可用,请稍后重试');
+const QQ_CODE_INVALID = error('qq_code_invalid', 'QQ 授权码无效或已使用，请重新登录');
+const QQ_UNAVAILABLE = error('qq_unavailable', 'QQ 服务暂时不可用，请稍后重试');
 
 async function start(browser: Browser, next?: string, on: H = h) {
   const query = next === undefined ? '' : `?next=${encodeURIComponent(next)}`;

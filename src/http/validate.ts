@@ -2,14 +2,13 @@ import type { ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
 import type * as z from 'zod/mini';
 import { AppError, isFieldMessage, type FieldMessage } from '../errors';
-import { once } from '../memo';
 
 /** What a validator checks, kept on the middleware so GET /openapi.json describes it. */
 export const VALIDATES = Symbol('validates');
 export interface Validates {
   target: keyof ValidationTargets;
-  /** Built on first use. */
-  readonly schema: z.core.$ZodType;
+  /** Built on first use, like the validator's own copy. */
+  readonly schema: z.ZodMiniType;
 }
 
 /**
@@ -19,16 +18,17 @@ export interface Validates {
  * dictionary (never zod's English text).
  */
 export function validate<T extends z.ZodMiniType, Target extends keyof ValidationTargets>(target: Target, build: () => T) {
-  const schema = once(build);
+  let schema: T | null = null;
+  const schemaOf = (): T => (schema ??= build());
   const middleware = validator(target, (value): z.output<T> => {
-    const result = schema().safeParse(value);
+    const result = schemaOf().safeParse(value);
     if (!result.success) throw new AppError('invalid_request', { fields: fieldsOf(result.error.issues, value) });
     return result.data;
   });
   const validates: Validates = {
     target,
     get schema() {
-      return schema();
+      return schemaOf();
     },
   };
   return Object.assign(middleware, { [VALIDATES]: validates });

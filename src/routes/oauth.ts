@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { ctxOf } from '../context';
+import type { AuthorizationStarted } from '../contract';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { jsonBody } from '../http/body';

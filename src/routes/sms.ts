@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { ctxOf } from '../context';
+import type { SmsSent } from '../contract';
 import type { AppEnv } from '../env';
 import { jsonBody } from '../http/body';
 import { captchaFields } from '../http/auth';
@@ -16,5 +17,5 @@ sms.post('/codes', authEvent('sms_send'), jsonBody, validate('json', () => z.obj
   noteEvent(c, { mobile: body.mobile });
   const sent = await sendSmsCode(ctxOf(c), body);
   noteEvent(c, { outcome: 'sent' });
-  return c.json({ expires_in: sent.expiresIn, resend_after: sent.resendAfter }, 202);
+  return c.json({ expires_in: sent.expiresIn, resend_after: sent.resendAfter } satisfies SmsSent, 202);
 });

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { TokenClaims } from '../auth/jwt';
 import type { CaptchaFields } from '../captcha/check';
 import type { Ctx } from '../context';
+import type { Me } from '../contract';
 import { qqBindings, users } from '../db/schema';
 import { accountByLoginQuery, findAccountById, revokeTokensQuery, tokenHolder, tokenStillValid, type Account } from '../db/users';
 import { AppError } from '../errors';
@@ -16,10 +17,7 @@ export async function passwordLogin(ctx: Ctx, login: string, password: string, c
   return loggedIn(ctx, user);
 }
 
-export interface Me {
-  user: PublicUser & { mobile: string | null };
-  bindings: { provider: 'qq'; nickname: string | null; avatar: string | null; bound_at: string }[];
-}
+export type { Me };
 
 /** The account of a token: one read near the user, which also tells whether the token was revoked. */
 export async function me(ctx: Ctx, claims: TokenClaims): Promise<Me> {

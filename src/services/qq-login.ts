@@ -1,5 +1,6 @@
 /** From QQ's answer to a login: the callback (web) and app-login (native SDK) flows. */
 import type { Ctx } from '../context';
+import type { BindRequired, LoginOutcome } from '../contract';
 import { seconds } from '../time';
 import { qqBindings, type QQBinding } from '../db/schema';
 import { findAccountByOpenid } from '../db/users';
@@ -23,18 +24,10 @@ import {
 import { eq } from 'drizzle-orm';
 import { loggedIn, type LoggedIn } from './session';
 
+export type { BindRequired, LoginOutcome };
+
 /** A stored QQ profile older than this is refreshed after a returning login. */
 export const PROFILE_MAX_AGE_SECONDS = 24 * 60 * 60;
-
-export interface BindRequired {
-  status: 'bind_required';
-  bind_ticket: string;
-  expires_in: number;
-  qq: { nickname: string; avatar: string | null } | null;
-  next?: string;
-}
-
-export type LoginOutcome = LoggedIn | BindRequired;
 
 /** A login to start in the browser: QQ's authorize URL, its state and the cookie that goes with it. */
 export interface StartedLogin {
