@@ -1,8 +1,11 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { buildPages } from './scripts/build-pages.mjs';
 import { TEST_SETTINGS } from './test/settings.ts';
 
 export default defineConfig(async () => {
+  // The pages' static assets (wrangler.toml [assets]), as wrangler's build step makes them.
+  await buildPages();
   const migrations = await readD1Migrations('./drizzle');
   return {
     plugins: [

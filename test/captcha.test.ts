@@ -137,7 +137,7 @@ describe('POST /sms/codes with CAPTCHA_PROVIDER=turnstile', () => {
   it.each([
     ['a token over 4096 characters', { captcha_token: 'x'.repeat(4097) }, 'captcha_token'],
     ['a token that is not a string', { captcha_token: 12345 }, 'captcha_token'],
-    ['a randstr over 256 characters', { captcha_token: 'x', captcha_randstr: 'r'.repeat(257) }, 'captcha_randstr'],
+    ['a randstr over 128 characters', { captcha_token: 'x', captcha_randstr: 'r'.repeat(129) }, 'captcha_randstr'],
   ])('refuses %s with invalid_request naming the field', async (_, extra, field) => {
     const { answer, siteverify } = await measured({ mobile: freshMobile(), ...extra });
     expect(answer.status).toBe(400);

@@ -143,7 +143,7 @@ describe('GET /users/me with a bearer token', () => {
 describe('verifyToken', () => {
   let settings: Settings;
   beforeAll(() => {
-    settings = settingsOf({ ...TEST_SETTINGS, DB: env.DB, KV: env.KV });
+    settings = settingsOf({ ...TEST_SETTINGS, DB: env.DB, KV: env.KV, ASSETS: env.ASSETS });
   });
 
   it('returns the user id and token version of a token it issued', async () => {

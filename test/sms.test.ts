@@ -16,9 +16,9 @@ afterEach(() => {
 
 const error = (code: string, message: string) => ({ error: { code, message } });
 const INVALID_SMS_CODE = error('invalid_sms_code', '短信验证码错误');
-const SMS_CODE_LOCKED = error('sms_code_locked', '验证码错误次数过多,请重新获取');
-const SMS_TOO_FREQUENT = error('sms_too_frequent', '短信发送过于频繁,请稍后再试');
-const SMS_SEND_FAILED = error('sms_send_failed', '短信发送失败,请稍后重试');
+const SMS_CODE_LOCKED = error('sms_code_locked', '验证码错误次数过多，请重新获取');
+const SMS_TOO_FREQUENT = error('sms_too_frequent', '短信发送过于频繁，请稍后再试');
+const SMS_SEND_FAILED = error('sms_send_failed', '短信发送失败，请稍后重试');
 
 function send(mobile: string, on: H = h) {
   return on.call('POST', '/sms/codes', { json: { mobile } });

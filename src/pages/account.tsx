@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
-import { Alert, Avatar, QQIcon, Spinner } from './components';
-import type { Texts } from './i18n';
+import { Alert, Avatar, CaptchaBox, PasswordField, QQIcon, Spinner, Submit } from './components';
+import type { Texts } from './texts';
 
 /**
  * `GET /account`: the script takes the token from the URL fragment (or storage), asks
@@ -96,9 +96,61 @@ export const AccountPage: FC<{ t: Texts; loginHref: string }> = ({ t, loginHref 
       </div>
       <p class="status" id="account-status" role="status"></p>
 
+      <Security t={t} />
+
       <button type="button" class="btn btn-block btn-outline" id="logout">
         <span class="label">{t.logout}</span>
       </button>
     </section>
+  </>
+);
+
+/** Change password (`PUT /users/me/password`) and log out everywhere (`POST /users/logout`). */
+const Security: FC<{ t: Texts }> = ({ t }) => (
+  <>
+    <h2 class="section-title section-next">{t.securityTitle}</h2>
+    <div class="settings">
+      <div class="setting">
+        <div class="setting-text">
+          <p class="setting-name">{t.passwordName}</p>
+          <p class="muted">{t.passwordNameHint}</p>
+        </div>
+        <button type="button" class="btn btn-outline btn-small" id="change-password" aria-expanded="false" aria-controls="password-change">
+          <span class="label">{t.changePassword}</span>
+        </button>
+      </div>
+      <form class="setting-form" id="password-change" method="post" novalidate hidden>
+        <Alert id="password-change-alert" />
+        <PasswordField id="cp-current" name="current_password" label={t.currentPassword} placeholder={t.currentPasswordPlaceholder} t={t} />
+        <PasswordField id="cp-new" name="new_password" label={t.newPasswordLabel} placeholder={t.newPasswordPlaceholder} t={t} isNew />
+        <CaptchaBox t={t} />
+        <div class="confirm-actions">
+          <Submit label={t.changePasswordSubmit} />
+          <button type="button" class="btn btn-outline btn-block" id="change-password-cancel">
+            <span class="label">{t.cancel}</span>
+          </button>
+        </div>
+      </form>
+      <div class="setting">
+        <div class="setting-text">
+          <p class="setting-name">{t.sessionsName}</p>
+          <p class="muted">{t.logoutEverywhereHint}</p>
+        </div>
+        <button type="button" class="btn btn-outline btn-small" id="logout-everywhere">
+          <span class="label">{t.logoutEverywhere}</span>
+        </button>
+      </div>
+      <div class="confirm" id="logout-everywhere-confirm" role="group" aria-labelledby="logout-everywhere-question" hidden>
+        <p id="logout-everywhere-question">{t.logoutEverywhereConfirm}</p>
+        <div class="confirm-actions">
+          <button type="button" class="btn btn-danger btn-small" id="logout-everywhere-yes">
+            <span class="label">{t.logoutEverywhere}</span>
+          </button>
+          <button type="button" class="btn btn-outline btn-small" id="logout-everywhere-no">
+            <span class="label">{t.cancel}</span>
+          </button>
+        </div>
+      </div>
+    </div>
   </>
 );

@@ -1,41 +1,38 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../env';
-import { LOGIN_JS } from './client-script';
-import { LOGIN_CSS } from './styles';
+/**
+ * The pages' script and stylesheet are Workers Static Assets: scripts/build-pages.mjs
+ * bundles them into dist/pages under names that carry their content hash (cached for a
+ * year by dist/pages/_headers) and writes page-assets.json, which names them. The pages
+ * read that file through the ASSETS binding once per isolate.
+ */
+import * as z from 'zod/mini';
 
-const ASSETS = {
-  js: { path: '/assets/login.js', type: 'text/javascript; charset=utf-8', body: LOGIN_JS },
-  css: { path: '/assets/login.css', type: 'text/css; charset=utf-8', body: LOGIN_CSS },
-} as const;
+const MANIFEST_PATH = '/page-assets.json';
 
-type AssetName = keyof typeof ASSETS;
+const manifestSchema = z.object({
+  script: z.string().check(z.regex(/^\/assets\/[\w.-]+\.js$/)),
+  stylesheet: z.string().check(z.regex(/^\/assets\/[\w.-]+\.css$/)),
+});
 
-// Pages link each asset with a hash of its content, so it can be cached for a year and
-// a deploy that changes it is still picked up at once.
-const versions: Record<AssetName, string> = { js: fnv1a(ASSETS.js.body), css: fnv1a(ASSETS.css.body) };
+export type PageAssets = z.infer<typeof manifestSchema>;
 
-export function assetUrl(name: AssetName): string {
-  return `${ASSETS[name].path}?v=${versions[name]}`;
-}
+const manifests = new WeakMap<Fetcher, Promise<PageAssets>>();
 
-export const assets = new Hono<AppEnv>();
-
-for (const asset of Object.values(ASSETS)) {
-  assets.get(asset.path, (c) =>
-    c.body(asset.body, 200, {
-      'Content-Type': asset.type,
-      'Cache-Control': 'public, max-age=31536000, immutable',
-      'X-Content-Type-Options': 'nosniff',
-    }),
-  );
-}
-
-/** 32-bit FNV-1a as 8 hex digits: a cache key, not a security measure. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+/** The URLs of the pages' script and stylesheet. */
+export function pageAssets(assets: Fetcher): Promise<PageAssets> {
+  let manifest = manifests.get(assets);
+  if (manifest === undefined) {
+    manifest = readManifest(assets);
+    manifests.set(assets, manifest);
+    // A failure is not remembered: the next page asks again.
+    manifest.catch(() => manifests.delete(assets));
   }
-  return (hash >>> 0).toString(16).padStart(8, '0');
+  return manifest;
+}
+
+async function readManifest(assets: Fetcher): Promise<PageAssets> {
+  const response = await assets.fetch(`https://assets.local${MANIFEST_PATH}`);
+  if (!response.ok) throw new Error(`${MANIFEST_PATH} answered ${response.status}: build the page assets (npm run build:pages)`);
+  const parsed = manifestSchema.safeParse(await response.json());
+  if (!parsed.success) throw new Error(`${MANIFEST_PATH} is malformed: rebuild the page assets (npm run build:pages)`);
+  return parsed.data;
 }

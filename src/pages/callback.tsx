@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
-import { Alert, Avatar, Field, MobileField, PasswordField, SmsCodeField, Spinner, Submit, UsernameField } from './components';
-import type { Texts } from './i18n';
+import { Alert, Avatar, CaptchaBox, Field, MobileField, PasswordField, SmsCodeField, Spinner, Submit, UsernameField } from './components';
+import type { Texts } from './texts';
 
 interface Props {
   t: Texts;
@@ -84,6 +84,7 @@ const BindChoices: FC<Props> = ({ t, devSms }) => (
         <MobileField id="m-mobile" t={t} />
         <SmsCodeField id="m-sms-code" t={t} devHint={devSms} />
         <PasswordField id="m-password" label={t.mobilePassword} placeholder={t.newPasswordPlaceholder} hint={t.mobilePasswordHint} t={t} isNew />
+        <CaptchaBox t={t} />
         <Submit label={t.bindSubmit} />
       </form>
     </div>
@@ -93,6 +94,7 @@ const BindChoices: FC<Props> = ({ t, devSms }) => (
         <Alert id="bind-account-alert" />
         <UsernameField id="a-username" t={t} />
         <PasswordField id="a-password" label={t.password} placeholder={t.accountPasswordPlaceholder} t={t} />
+        <CaptchaBox t={t} />
         <Submit label={t.bindSubmit} />
       </form>
     </div>
@@ -104,6 +106,7 @@ const BindChoices: FC<Props> = ({ t, devSms }) => (
         <MobileField id="r-mobile" t={t} />
         <SmsCodeField id="r-sms-code" t={t} devHint={devSms} />
         <PasswordField id="r-password" label={t.newPassword} placeholder={t.newPasswordPlaceholder} t={t} isNew />
+        <CaptchaBox t={t} />
         <Submit label={t.registerSubmit} />
       </form>
     </div>

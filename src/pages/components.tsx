@@ -1,6 +1,6 @@
-/** Small building blocks of the hosted pages. Every dynamic part is filled by /assets/login.js. */
+/** Small building blocks of the hosted pages. Every dynamic part is filled by their script (./browser/). */
 import type { Child, FC } from 'hono/jsx';
-import type { Texts } from './i18n';
+import type { Texts } from './texts';
 
 interface FieldProps {
   /** Unique on the page; the error and hint elements are `${id}-error` and `${id}-hint`. */
@@ -47,10 +47,10 @@ export const Field: FC<FieldProps> = (p) => (
   </div>
 );
 
-export const PasswordField: FC<{ id: string; label: string; t: Texts; placeholder: string; hint?: string; isNew?: boolean }> = (p) => (
+export const PasswordField: FC<{ id: string; label: string; t: Texts; placeholder: string; hint?: string; isNew?: boolean; name?: string }> = (p) => (
   <Field
     id={p.id}
-    name="password"
+    name={p.name ?? 'password'}
     type="password"
     label={p.label}
     placeholder={p.placeholder}
@@ -107,6 +107,9 @@ export const Submit: FC<{ label: string; variant?: 'primary' | 'qq'; id?: string
     <span class="label">{p.label}</span>
   </button>
 );
+
+/** Where the captcha widget appears in a form when the API asks for one (empty otherwise). */
+export const CaptchaBox: FC<{ t: Texts }> = ({ t }) => <div class="captcha" data-captcha-box role="group" aria-label={t.captchaLabel} hidden></div>;
 
 /** A form-level message; role=alert announces it when the script fills it in. */
 export const Alert: FC<{ id: string }> = ({ id }) => <div class="alert" id={id} role="alert" hidden></div>;

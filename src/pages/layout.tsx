@@ -1,32 +1,12 @@
 import type { Child, FC } from 'hono/jsx';
 import type { Lang } from '../lang';
-import { assetUrl } from './assets';
+import type { PageAssets } from './assets';
+import type { PageCaptcha } from './security';
 import { BrandMark } from './components';
-import type { Texts } from './i18n';
+import { fill } from './fill';
+import { CLIENT_TEXTS, type Texts } from './texts';
 
 export type PageName = 'login' | 'callback' | 'account' | 'message';
-
-/** The texts the script needs at run time (the rest are rendered here). */
-const CLIENT_TEXTS = [
-  'working',
-  'network',
-  'unexpected',
-  'showPassword',
-  'hidePassword',
-  'greeting',
-  'greetingAnonymous',
-  'sending',
-  'resendIn',
-  'resend',
-  'codeSent',
-  'errorTitle',
-  'cancelledTitle',
-  'cancelledText',
-  'boundAt',
-  'notSet',
-  'unbound',
-  'signedOut',
-] as const satisfies readonly (keyof Texts)[];
 
 const FAVICON =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%230b78cc'/%3E%3Cpath fill='white' d='M16 6l-8 3v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V9z'/%3E%3C/svg%3E";
@@ -36,6 +16,11 @@ interface LayoutProps {
   t: Texts;
   page: PageName;
   title: string;
+  /** The name of the pages (SITE_NAME). */
+  site: string;
+  assets: PageAssets;
+  /** The captcha widget the script renders when the API asks for one. */
+  captcha: PageCaptcha | null;
   /** Where the language switch goes (the same page in the other language). */
   otherLangHref: string;
   /** `data-*` values for the script, e.g. `next`. */
@@ -45,9 +30,10 @@ interface LayoutProps {
   children?: Child;
 }
 
-export const Layout: FC<LayoutProps> = ({ lang, t, page, title, otherLangHref, data = {}, wide = false, children }) => {
+export const Layout: FC<LayoutProps> = ({ lang, t, page, title, site, assets, captcha, otherLangHref, data = {}, wide = false, children }) => {
   const clientTexts = Object.fromEntries(CLIENT_TEXTS.map((key) => [key, t[key]]));
-  const dataAttributes = Object.fromEntries(Object.entries(data).map(([key, value]) => [`data-${key}`, value]));
+  const widget = captcha === null ? {} : { captcha: captcha.provider, 'captcha-key': captcha.key, 'captcha-script': captcha.script };
+  const dataAttributes = Object.fromEntries(Object.entries({ ...data, ...widget }).map(([key, value]) => [`data-${key}`, value]));
   return (
     <html lang={lang === 'en' ? 'en' : 'zh-CN'}>
       <head>
@@ -55,16 +41,16 @@ export const Layout: FC<LayoutProps> = ({ lang, t, page, title, otherLangHref, d
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex" />
-        <title>{`${title} · ${t.brand}`}</title>
+        <title>{`${title} · ${site}`}</title>
         <link rel="icon" href={FAVICON} />
-        <link rel="stylesheet" href={assetUrl('css')} />
-        <script src={assetUrl('js')} defer></script>
+        <link rel="stylesheet" href={assets.stylesheet} />
+        <script src={assets.script} defer></script>
       </head>
-      <body data-page={page} data-t={JSON.stringify(clientTexts)} {...dataAttributes}>
+      <body data-page={page} data-site={site} data-t={JSON.stringify(clientTexts)} {...dataAttributes}>
         <header class="topbar">
           <a class="brand" href="/login">
             <BrandMark />
-            <span>{t.brand}</span>
+            <span class="brand-name">{site}</span>
           </a>
           <a class="lang-switch" href={otherLangHref} hreflang={lang === 'en' ? 'zh-CN' : 'en'} aria-label={t.switchLangLabel}>
             {t.switchLang}
@@ -78,7 +64,7 @@ export const Layout: FC<LayoutProps> = ({ lang, t, page, title, otherLangHref, d
             {children}
           </div>
         </main>
-        <footer class="footer">{t.footer}</footer>
+        <footer class="footer">{fill(t.footer, { site })}</footer>
       </body>
     </html>
   );

@@ -1,12 +1,21 @@
 import type { FC } from 'hono/jsx';
-import { Alert, PasswordField, QQIcon, Submit, UsernameField } from './components';
-import type { Texts } from './i18n';
+import { Alert, CaptchaBox, MobileField, PasswordField, QQIcon, SmsCodeField, Submit, UsernameField } from './components';
+import type { Texts } from './texts';
 
-/** `GET /login`: the QQ button and the password form; `next` travels in the body's data. */
-export const LoginPage: FC<{ t: Texts }> = ({ t }) => (
+interface Props {
+  t: Texts;
+  /** The console SMS provider is on: say where the code is. */
+  devSms: boolean;
+}
+
+/** `GET /login`: the QQ button, the password form and "forgot password"; `next` and `state` travel in the body's data. */
+export const LoginPage: FC<Props> = ({ t, devSms }) => (
   <>
     <Hero t={t} />
-    <LoginForms t={t} />
+    <section class="card-body">
+      <SignIn t={t} />
+      <ResetPassword t={t} devSms={devSms} />
+    </section>
   </>
 );
 
@@ -28,9 +37,11 @@ const Hero: FC<{ t: Texts }> = ({ t }) => (
   </aside>
 );
 
-const LoginForms: FC<{ t: Texts }> = ({ t }) => (
-  <section class="card-body" aria-labelledby="login-title">
-    <h1 id="login-title">{t.loginTitle}</h1>
+const SignIn: FC<{ t: Texts }> = ({ t }) => (
+  <div data-view="sign-in" role="region" aria-labelledby="login-title">
+    <h1 id="login-title" tabindex={-1}>
+      {t.loginTitle}
+    </h1>
     <p class="lead">{t.loginLead}</p>
 
     <Alert id="qq-alert" />
@@ -46,10 +57,39 @@ const LoginForms: FC<{ t: Texts }> = ({ t }) => (
       <Alert id="password-form-alert" />
       <UsernameField id="login-username" t={t} />
       <PasswordField id="login-password" label={t.password} placeholder={t.passwordPlaceholder} t={t} />
+      <p class="field-link">
+        <button type="button" class="link" id="forgot-password">
+          {t.forgotPassword}
+        </button>
+      </p>
+      <CaptchaBox t={t} />
       <Submit label={t.loginSubmit} />
     </form>
     <p class="note">{t.loginNote}</p>
-  </section>
+  </div>
+);
+
+/** Forgotten password: the mobile proves the account (`POST /users/password/reset`). */
+const ResetPassword: FC<Props> = ({ t, devSms }) => (
+  <div data-view="reset" role="region" aria-labelledby="reset-title" hidden>
+    <h1 id="reset-title" tabindex={-1}>
+      {t.resetTitle}
+    </h1>
+    <p class="lead">{t.resetLead}</p>
+    <form id="reset-form" method="post" novalidate>
+      <Alert id="reset-form-alert" />
+      <MobileField id="reset-mobile" t={t} />
+      <SmsCodeField id="reset-sms-code" t={t} devHint={devSms} />
+      <PasswordField id="reset-password" name="new_password" label={t.newPasswordLabel} placeholder={t.newPasswordPlaceholder} t={t} isNew />
+      <CaptchaBox t={t} />
+      <Submit label={t.resetSubmit} />
+    </form>
+    <p class="note">
+      <button type="button" class="link" id="back-to-sign-in">
+        {t.backToLogin}
+      </button>
+    </p>
+  </div>
 );
 
 /** A page that only says what went wrong, with a way back. */

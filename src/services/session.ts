@@ -1,24 +1,11 @@
 import { issueToken, type TokenClaims } from '../auth/jwt';
 import type { Ctx } from '../context';
+import type { LoggedIn, PublicUser } from '../contract';
 import type { User } from '../db/schema';
 import { AppError } from '../errors';
 import { maskMobile } from '../log';
 
-export interface PublicUser {
-  id: number;
-  username: string;
-  nickname: string | null;
-  avatar: string | null;
-}
-
-export interface LoggedIn {
-  status: 'logged_in';
-  token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  user: PublicUser;
-  next?: string;
-}
+export type { LoggedIn, PublicUser };
 
 export function publicUser(user: User): PublicUser {
   return { id: user.id, username: user.username, nickname: user.nickname, avatar: user.avatar };

@@ -87,17 +87,17 @@ export async function snap(page, name) {
   await page.setViewportSize(DESKTOP);
 }
 
-/** Where the worker's log ends now: codes sent after this point are the new ones. */
-export function logMark() {
-  return statSync(LOG).size;
+/** Where the worker's log ends now: codes sent after this point are the new ones. @param {string} [log] */
+export function logMark(log = LOG) {
+  return statSync(log).size;
 }
 
-/** The SMS code the console provider printed for `mobile` after `mark`, as a developer reads it. @param {string} mobile @param {number} mark */
-export async function smsCodeFor(mobile, mark) {
+/** The SMS code the console provider printed for `mobile` after `mark`, as a developer reads it. @param {string} mobile @param {number} mark @param {string} [log] */
+export async function smsCodeFor(mobile, mark, log = LOG) {
   const pattern = new RegExp(`\\[sms:console\\] code for ${mobile}: (\\d{6})`, 'g');
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const matches = [...readFrom(LOG, mark).matchAll(pattern)];
+    const matches = [...readFrom(log, mark).matchAll(pattern)];
     const last = matches.at(-1);
     if (last) return /** @type {string} */ (last[1]);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -126,37 +126,41 @@ function readFrom(file, offset) {
 /**
  * A local account made through the public routes, as a site's own client would: a QQ user
  * on the fake, the QQ login, then a bind by mobile + SMS (or, given a `nickname`, a
- * registration), then (unless keepQQ) an unbind.
- * @param {{ qqNickname: string, nickname?: string, mobile: string, password: string, keepQQ?: boolean }} account
+/**
+ * A local account made through the public routes, as a site's own client would: a QQ user
+ * on the fake, the QQ login, then a bind by mobile + SMS (or, given a `nickname`, a
+ * registration), then (unless keepQQ) an unbind. Another `worker` (with its `log`) can be
+ * given, and `captcha()` when its SMS codes need one. Returns the login token too.
+ * @param {{ qqNickname: string, nickname?: string, mobile: string, password: string, keepQQ?: boolean, worker?: string, log?: string, captcha?: () => Promise<Record<string, string>> }} account
  */
-export async function createAccount({ qqNickname, nickname, mobile, password, keepQQ = false }) {
+export async function createAccount({ qqNickname, nickname, mobile, password, keepQQ = false, worker = WORKER, log = LOG, captcha = async () => ({}) }) {
   const qqUser = await json(await post(`${QQ}/__fake/users`, { nickname: qqNickname }), 201);
-  const start = await fetch(`${WORKER}/oauth/qq/authorization?next=/account`);
+  const start = await fetch(`${worker}/oauth/qq/authorization?next=/account`);
   const { state } = await json(start, 200);
   const cookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const { code } = await json(
-    await post(`${QQ}/__fake/codes`, { openid: qqUser.openid, redirect_uri: `${WORKER}/login/qq/callback` }),
+    await post(`${QQ}/__fake/codes`, { openid: qqUser.openid, redirect_uri: `${worker}/login/qq/callback` }),
     200,
   );
-  const callback = await fetch(`${WORKER}/oauth/qq/callback?${new URLSearchParams({ code, state })}`, { headers: { cookie } });
+  const callback = await fetch(`${worker}/oauth/qq/callback?${new URLSearchParams({ code, state })}`, { headers: { cookie } });
   const { bind_ticket } = await json(callback, 200);
-  const mark = logMark();
-  await json(await post(`${WORKER}/sms/codes`, { mobile }), 202);
-  const sms_code = await smsCodeFor(mobile, mark);
+  const mark = logMark(log);
+  await json(await post(`${worker}/sms/codes`, { mobile, ...(await captcha()) }), 202);
+  const sms_code = await smsCodeFor(mobile, mark, log);
   const bound =
     nickname === undefined
-      ? await json(await post(`${WORKER}/oauth/qq/bind`, { bind_ticket, mobile, sms_code, password }), 201)
-      : await json(await post(`${WORKER}/oauth/qq/bind/register`, { bind_ticket, nickname, mobile, sms_code, password }), 201);
+      ? await json(await post(`${worker}/oauth/qq/bind`, { bind_ticket, mobile, sms_code, password }), 201)
+      : await json(await post(`${worker}/oauth/qq/bind/register`, { bind_ticket, nickname, mobile, sms_code, password }), 201);
   if (!keepQQ) {
-    const unbound = await fetch(`${WORKER}/users/me/bindings/qq`, { method: 'DELETE', headers: { authorization: `Bearer ${bound.token}` } });
+    const unbound = await fetch(`${worker}/users/me/bindings/qq`, { method: 'DELETE', headers: { authorization: `Bearer ${bound.token}` } });
     assert.equal(unbound.status, 204);
   }
-  return { qqNickname, mobile, password };
+  return { qqNickname, mobile, password, token: bound.token };
 }
 
-/** @param {string} url @param {unknown} body */
-function post(url, body) {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** @param {string} url @param {unknown} body @param {Record<string, string>} [headers] */
+export function post(url, body, headers = {}) {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
 /** The JSON body of the routes and the fake's controls, read without a schema. @param {Response} response @param {number} status @returns {Promise<any>} */

@@ -2,7 +2,8 @@
 // binding → /account. Run with `npm run test:e2e` (run.mjs starts the system first).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { QQ, WORKER, assertClean, createAccount, launchBrowser, logMark, openPage, smsCodeFor, snap, workerLog } from './browser.mjs';
+import { PHONE, QQ, WORKER, assertClean, createAccount, launchBrowser, logMark, openPage, smsCodeFor, snap, workerLog } from './browser.mjs';
+import { boundNickname, expectAccountPage, expectMaskedOnly, loginWithQQ, sendCode } from './flows.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -13,47 +14,19 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens /login?next=/account, goes to the fake QQ and picks (or creates) a QQ user there. */
-/**
- * @param {import('playwright-core').Page} page
- * @param {{ pick: string, create?: undefined } | { create: string, pick?: undefined }} qqUser
- * @param {{ snapAs?: string }} [options]
- */
-async function loginWithQQ(page, qqUser, { snapAs } = {}) {
-  await page.goto(`${WORKER}/login?next=/account`);
-  await page.getByRole('button', { name: /QQ/ }).first().click();
-  await page.waitForURL(`${QQ}/oauth2.0/authorize?**`);
-  if (snapAs) await snap(page, snapAs);
-  if (qqUser.create) {
-    await page.getByLabel(/新建一个 QQ 用户/).fill(qqUser.create);
-    await page.getByRole('button', { name: '新建并登录' }).click();
-  } else {
-    await page.getByRole('button', { name: new RegExp(/** @type {string} */ (qqUser.pick)) }).click();
-  }
-}
-
-/** Waits for /account to show `name`, and checks the token left the address bar. */
-/** @param {import('playwright-core').Page} page @param {string} name */
-async function expectAccountPage(page, name) {
-  await page.getByRole('heading', { name, exact: true }).waitFor();
-  const url = new URL(page.url());
-  assert.equal(url.pathname, '/account');
-  assert.equal(url.hash, '', 'the page removed the token from the fragment');
-}
-
-/** @param {import('playwright-core').Locator} panel @param {string} mobile */
-async function sendCode(panel, mobile) {
-  const mark = logMark();
-  await panel.getByRole('button', { name: /获取验证码|重新获取/ }).click();
-  await panel.getByRole('button', { name: /秒后重发/ }).waitFor();
-  return smsCodeFor(mobile, mark);
-}
-
 test('a new QQ user binds by mobile + SMS code and lands on next', async () => {
   const { context, page, seen } = await openPage(browser);
   await page.goto(`${WORKER}/login?next=/account`);
   const response = /** @type {import('playwright-core').Response} */ (await page.reload());
   assert.match(response.headers()['content-security-policy'], /default-src 'self'; script-src 'self'/);
+  // The script and stylesheet: static assets under content-hashed names, cached for a year.
+  const assets = await page.evaluate(() => [document.querySelector('script')?.src, document.querySelector('link[rel=stylesheet]')?.getAttribute('href')]);
+  for (const url of assets) {
+    assert.match(String(url), /\/assets\/pages-[0-9a-f]{16}\.(js|css)$/);
+    const asset = await fetch(new URL(String(url), WORKER));
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  }
   await page.getByRole('heading', { name: '登录' }).waitFor();
   await snap(page, 'login');
 
@@ -72,8 +45,13 @@ test('a new QQ user binds by mobile + SMS code and lands on next', async () => {
   await snap(page, 'bind-mobile-filled');
   await panel.getByRole('button', { name: '绑定并登录' }).click();
 
-  await expectAccountPage(page, mobile);
-  await page.getByText('小明', { exact: true }).waitFor();
+  // No nickname of its own: the account goes by its QQ nickname and avatar.
+  await expectAccountPage(page, '小明', mobile);
+  assert.equal(await page.locator('#fact-username').textContent(), '138****8001');
+  await page.locator('#user-avatar img').waitFor({ state: 'visible' });
+  await boundNickname(page, '小明').waitFor();
+  const asked = seen.urls.find((url) => url.includes('/oauth/qq/authorization'));
+  assert.equal(new URL(String(asked)).searchParams.get('display'), null, 'desktops get QQ\'s desktop page');
   await snap(page, 'account');
   assert.doesNotMatch(workerLog(), /eyJ[\w-]+\.[\w-]+\./, 'no token in the worker log');
   assertClean(seen);
@@ -102,8 +80,8 @@ test('a new QQ user binds an existing account with its password', async () => {
 
   await password.fill(account.password);
   await panel.getByRole('button', { name: '绑定并登录' }).click();
-  await expectAccountPage(page, account.mobile);
-  await page.getByText('阿强', { exact: true }).waitFor();
+  await expectAccountPage(page, '阿强', account.mobile);
+  await boundNickname(page, '阿强').waitFor();
   assertClean(seen);
   await context.close();
 });
@@ -138,8 +116,8 @@ test('a new QQ user registers a new account (in English)', async () => {
   // A refused registration leaves the SMS code unspent.
   await nickname.fill('Lily Chen');
   await panel.getByRole('button', { name: 'Create account and sign in' }).click();
-  await expectAccountPage(page, 'Lily Chen');
-  await page.getByText('Lily', { exact: true }).waitFor();
+  await expectAccountPage(page, 'Lily Chen', mobile);
+  await boundNickname(page, 'Lily').waitFor();
   await snap(page, 'account-en');
   assertClean(seen);
   await context.close();
@@ -149,8 +127,8 @@ test('a returning QQ user goes straight to next', async () => {
   const account = await createAccount({ qqNickname: '回头客', mobile: '13800138005', password: 'returning-pass', keepQQ: true });
   const { context, page, seen } = await openPage(browser);
   await loginWithQQ(page, { pick: account.qqNickname });
-  await expectAccountPage(page, account.mobile);
-  await page.getByText(account.qqNickname, { exact: true }).waitFor();
+  await expectAccountPage(page, account.qqNickname, account.mobile);
+  await boundNickname(page, account.qqNickname).waitFor();
   assert.ok(!seen.urls.some((url) => url.includes('/oauth/qq/bind')), 'no binding step');
   await snap(page, 'returning');
   assertClean(seen);
@@ -194,7 +172,7 @@ test('a wrong SMS code and a too-early resend are shown next to the SMS code fie
   await page.getByRole('tab', { name: '手机号绑定' }).click();
   await panel.getByLabel('短信验证码').fill(code);
   await panel.getByRole('button', { name: '绑定并登录' }).click();
-  await expectAccountPage(page, mobile);
+  await expectAccountPage(page, '小周', mobile);
   assertClean(seen);
   await context.close();
 });
@@ -212,8 +190,8 @@ test('the account page shows the QQ binding, unbinds it and logs out', async () 
   await page.getByLabel('用户名或手机号').fill(account.mobile);
   await page.getByLabel('密码', { exact: true }).fill(account.password);
   await page.keyboard.press('Enter');
-  await expectAccountPage(page, account.mobile);
-  await page.getByText(account.qqNickname, { exact: true }).waitFor();
+  await expectAccountPage(page, account.qqNickname, account.mobile);
+  await boundNickname(page, account.qqNickname).waitFor();
 
   await page.getByRole('button', { name: '解除绑定' }).click();
   await page.getByText('确定解除吗').waitFor();
@@ -221,6 +199,9 @@ test('the account page shows the QQ binding, unbinds it and logs out', async () 
   await page.getByRole('button', { name: '确定解除' }).click();
   await page.getByRole('status').filter({ hasText: '已解除 QQ 绑定' }).waitFor();
   await page.getByText('未绑定', { exact: true }).waitFor();
+  // Without QQ, and without a nickname of its own, the account goes by its masked mobile.
+  await page.getByRole('heading', { name: '138****8007', exact: true }).waitFor();
+  await expectMaskedOnly(page, account.mobile);
   await snap(page, 'account-unbound');
 
   await page.reload();
@@ -249,6 +230,86 @@ test('QQ errors get a clear page with a way back to /login', async () => {
   const refused = /** @type {import('playwright-core').Response} */ (await page.goto(`${WORKER}/login?next=https://evil.example/`));
   assert.equal(refused.status(), 400);
   await page.getByRole('heading', { name: '无法继续登录' }).waitFor();
+  assertClean(seen);
+  await context.close();
+});
+
+test('a locked SMS code clears the sent note and the countdown and says what to do', async () => {
+  const { context, page, seen } = await openPage(browser);
+  await loginWithQQ(page, { create: '小林' });
+  await page.getByRole('heading', { name: '你好，小林' }).waitFor();
+  const panel = page.getByRole('tabpanel', { name: '手机号绑定' });
+  const mobile = '13800138008';
+  await panel.getByLabel('手机号').fill(mobile);
+  const code = await sendCode(panel, mobile);
+  await panel.locator('.sent-note').filter({ hasText: '验证码已发送' }).waitFor();
+  await panel.getByLabel('密码', { exact: true }).fill('some-password-8');
+  const wrong = code === '000000' ? '111111' : '000000';
+  const smsError = panel.locator('#m-sms-code-error');
+  // Wrong guesses until the code locks (SMS_MAX_ATTEMPTS, 5 by default).
+  let locked = false;
+  for (let guess = 0; guess < 8 && !locked; guess++) {
+    await panel.getByLabel('短信验证码').fill(wrong);
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/oauth/qq/bind');
+    await panel.getByRole('button', { name: '绑定并登录' }).click();
+    const response = await answered;
+    locked = response.status() === 429;
+    await smsError.filter({ hasText: locked ? '验证码错误次数过多' : '短信验证码错误' }).waitFor();
+  }
+  assert.ok(locked, 'the code locked');
+  await smsError.filter({ hasText: '验证码错误次数过多，请重新获取' }).waitFor();
+  assert.equal(await panel.locator('.sent-note').count(), 0, 'the "sent" note is gone');
+  const resend = panel.getByRole('button', { name: '重新获取' });
+  assert.ok(await resend.isEnabled(), 'the countdown is gone: a new code can be asked for');
+  assert.ok(await resend.evaluate((el) => el === document.activeElement), 'focus moves to the button to press');
+  assert.equal(await panel.getByLabel('短信验证码').inputValue(), '', 'the dead code is cleared');
+  await snap(page, 'bind-code-locked');
+  assertClean(seen);
+  await context.close();
+});
+
+test('on a phone the QQ login asks QQ for its mobile page (display=mobile)', async () => {
+  const { context, page, seen } = await openPage(browser);
+  await page.setViewportSize(PHONE);
+  await page.goto(`${WORKER}/login?next=/account`);
+  await page.getByRole('button', { name: /QQ/ }).first().click();
+  await page.waitForURL(`${QQ}/oauth2.0/authorize?**`);
+  const asked = seen.urls.find((url) => url.includes('/oauth/qq/authorization'));
+  assert.equal(new URL(String(asked)).searchParams.get('display'), 'mobile');
+  // QQ's URL carries it once the worker passes `display` on (GET /oauth/qq/authorization).
+  const direct = await (await fetch(`${WORKER}/oauth/qq/authorization?display=mobile`)).json();
+  if (String(direct.login_url).includes('display=mobile')) {
+    assert.equal(new URL(page.url()).searchParams.get('display'), 'mobile');
+  }
+  assertClean(seen);
+  await context.close();
+});
+
+test('Chinese text renders with real glyphs, not empty boxes (a CJK font is installed)', async () => {
+  const { context, page, seen } = await openPage(browser);
+  await page.goto(`${WORKER}/login`);
+  // Each character drawn alone in the heading's font: without a font that has them, Han
+  // characters all show the same missing-glyph box as a code point no font has.
+  const drawn = await page.evaluate(() => {
+    const heading = document.querySelector('h1');
+    if (!heading) throw new Error('no heading');
+    const style = getComputedStyle(heading);
+    const draw = (/** @type {string} */ text) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 64;
+      const context = canvas.getContext('2d');
+      if (!context) throw new Error('no canvas');
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      context.textBaseline = 'top';
+      context.fillText(text, 8, 8);
+      return Array.from(context.getImageData(0, 0, 64, 64).data).join(',');
+    };
+    const [zhang, hao, missing] = [draw('账'), draw('号'), draw('\u0378')];
+    return { inked: /[1-9]/.test(zhang), alike: zhang === hao, likeMissing: zhang === missing || hao === missing };
+  });
+  assert.ok(drawn.inked, 'the character is drawn at all');
+  assert.ok(!drawn.alike && !drawn.likeMissing, `Chinese is drawn as missing-glyph boxes: ${JSON.stringify(drawn)}`);
   assertClean(seen);
   await context.close();
 });

@@ -1,6 +1,7 @@
 // Starts the whole system the way `npm run dev` does (the fake QQ and the worker, each a
 // `wrangler dev`), but on free ports, with settings from a temp copy of .dev.vars.example
-// and a fresh local D1/KV under a temp --persist-to directory, so runs share no state.
+// and a fresh local D1/KV under a temp --persist-to directory, so runs share no state;
+// and more workers beside it with settings of their own (startWorker).
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -20,30 +21,16 @@ const READY_TIMEOUT_MS = 120_000;
  */
 export async function startSystem({ logFile }) {
   const dir = mkdtempSync(join(tmpdir(), 'qq-login-e2e-'));
-  const [workerPort, qqPort, workerInspector, qqInspector] = await freePorts(4);
-  const workerUrl = `http://localhost:${workerPort}`;
+  const [qqPort, qqInspector] = await freePorts(2);
   const qqUrl = `http://localhost:${qqPort}`;
-
-  const vars = withSettings(readFileSync('.dev.vars.example', 'utf8'), {
-    QQ_REDIRECT_URI: `${workerUrl}/login/qq/callback`,
-    QQ_API_BASE: qqUrl,
-    ALLOWED_REDIRECT_ORIGINS: workerUrl,
-  });
-  const envFile = join(dir, 'dev.vars');
-  writeFileSync(envFile, vars);
   const state = join(dir, 'state');
-
-  const migrated = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
-  });
-  if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}\n${migrated.stderr}`);
-
   const log = createWriteStream(logFile);
   /** @type {Served[]} */
   const children = [];
+  /** @type {{ url: string, stop: () => Promise<void>, persistTo: string } | null} */
+  let worker = null;
   const stop = async () => {
-    await Promise.all(children.map(stopGroup));
+    await Promise.all([worker?.stop(), ...children.map(stopGroup)]);
     log.end();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -51,16 +38,56 @@ export async function startSystem({ logFile }) {
   process.once('exit', () => children.forEach((child) => killGroup(child, 'SIGKILL')));
 
   try {
-    children.push(
-      serve('fake-qq', ['-c', 'fakes/wrangler.toml', '--port', String(qqPort), '--inspector-port', String(qqInspector), '--persist-to', state], log),
-      serve('worker', ['--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', state, '--env-file', envFile], log),
-    );
-    await Promise.all([waitFor(`${workerUrl}/healthz`, children), waitFor(`${qqUrl}/__fake/users`, children)]);
+    children.push(serve('fake-qq', ['-c', 'fakes/wrangler.toml', '--port', String(qqPort), '--inspector-port', String(qqInspector), '--persist-to', state], log));
+    const ready = waitFor(`${qqUrl}/__fake/users`, children);
+    worker = await startWorker({ qqUrl, log });
+    await ready;
   } catch (err) {
     await stop();
     throw err;
   }
-  return { workerUrl, qqUrl, stop };
+  // persistTo: the local D1/KV state the worker serves from (for tools that write to that D1).
+  return { workerUrl: worker.url, qqUrl, persistTo: worker.persistTo, stop };
+}
+
+/**
+ * One more worker (`wrangler dev`) with its own D1/KV, talking to the fake QQ at `qqUrl`,
+ * with `settings` over those of .dev.vars.example; its console goes to `log`.
+ * @param {{ qqUrl: string, log: { write(text: string): unknown }, settings?: Record<string, string> }} options
+ */
+export async function startWorker({ qqUrl, log, settings = {} }) {
+  const dir = mkdtempSync(join(tmpdir(), 'qq-login-e2e-worker-'));
+  const [port, inspector] = await freePorts(2);
+  const url = `http://localhost:${port}`;
+  const envFile = join(dir, 'dev.vars');
+  writeFileSync(
+    envFile,
+    withSettings(readFileSync('.dev.vars.example', 'utf8'), {
+      QQ_REDIRECT_URI: `${url}/login/qq/callback`,
+      QQ_API_BASE: qqUrl,
+      ALLOWED_REDIRECT_ORIGINS: url,
+      ...settings,
+    }),
+  );
+  const state = join(dir, 'state');
+  const migrated = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
+  if (migrated.status !== 0) throw new Error(`migrations failed:\n${migrated.stdout}\n${migrated.stderr}`);
+  const child = serve('worker', ['--port', String(port), '--inspector-port', String(inspector), '--persist-to', state, '--env-file', envFile], log);
+  process.once('exit', () => killGroup(child, 'SIGKILL'));
+  const stop = async () => {
+    await stopGroup(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`${url}/healthz`, [child]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, stop, persistTo: state };
 }
 
 /**
