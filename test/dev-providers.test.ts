@@ -46,7 +46,7 @@ describe('the dev server settings for each provider', () => {
 
   it('CAPTCHA_PROVIDER=tencent: a ticket of the fake captcha app passes', async () => {
     const fake = createFakeTencentCaptcha();
-    expect(Object.keys(DEV_CAPTCHA_VARS)).toEqual(['tencent']);
+    expect(Object.keys(DEV_CAPTCHA_VARS)).toEqual(['turnstile', 'tencent']);
     const settings = settingsOf({ ...env, ...forTests(DEV_CAPTCHA_VARS.tencent ?? {}) } as unknown as Env);
     const verifier = tencentCaptcha(settings, { fetch: fake.fetch, now: Date.now, timeoutMs: 1000 });
     const { ticket, randstr } = fake.issueTicket();
