@@ -39,16 +39,19 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
 
   /** @param {string} openid @returns {Promise<string>} */
   const qqCode = async (openid) => (await call(`${QQ}/__fake/codes`, { method: 'POST', json: { openid, redirect_uri: redirect } })).body.code;
-  // States issued during the authorization run (unused, each with its browser cookie) are
-  // kept for the callback and bind pools, which saves generating them again.
+  // States issued during the authorization run (unused, each with its cookie) are kept for
+  // the callback and bind pools, which saves generating them again. Each login has its own
+  // cookie, named after the first 16 characters of its state (src/oauth/state.ts).
+  /** @param {string} state */
+  const cookieName = (state) => `qq_login_${state.slice(0, 16)}`;
   /** @type {{ state: string, cookie: string }[]} */
   const issuedStates = [];
   /** @type {Capture} */
   const keepState = (status, body, headers) => {
     if (status !== 200) return;
     const setCookie = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'set-cookie')?.[1];
-    const cookie = [setCookie ?? []].flat().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith('qq_login_browser='));
     const state = JSON.parse(body).state;
+    const cookie = state && [setCookie ?? []].flat().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith(`${cookieName(state)}=`));
     if (cookie && state) issuedStates.push({ state, cookie });
   };
   /** A fresh state with the browser cookie it is bound to, from the worker itself. */
@@ -56,7 +59,7 @@ export async function seed({ worker, floor, fake, settings }, root, filler) {
     const kept = issuedStates.pop();
     if (kept) return kept;
     const res = await call(`${W}/oauth/qq/authorization?next=/orders`, { headers: CLIENT_HEADERS });
-    return { state: res.body.state, cookie: cookieFrom(res.headers, 'qq_login_browser') };
+    return { state: res.body.state, cookie: cookieFrom(res.headers, cookieName(res.body.state)) };
   };
   /** @param {string} openid @returns {Promise<{ path: string, headers: Headers }>} */
   const callbackItem = async (openid) => {
