@@ -19,7 +19,7 @@ export default defineConfig(async () => {
       exclude: ['test/e2e/**'],
       setupFiles: ['./test/setup.ts'],
       // Every auth request writes one event line; tests that care spy on console.log.
-      onConsoleLog: (log: string) => !log.trimStart().startsWith('{ event: '),
+      onConsoleLog: (log: string) => !/^\{\s+event: /.test(log.trimStart()),
     },
   };
 });

@@ -18,9 +18,9 @@ export const GARBAGE_HTML = '<!DOCTYPE html><html><head><title>502 Bad Gateway</
 // 'hang' needs a pending timer: workerd cancels a request whose promise can never settle.
 const HANG_LIMIT_MS = 60_000;
 
-/** Waits for the caller to give up (rejecting as fetch does), or answers 504 after a minute. */
-export async function hang(signal: AbortSignal): Promise<Response> {
-  await new Promise<void>((resolve, reject) => {
+/** Resolves after `ms`, rejects with the signal's reason as soon as it aborts; leaves no timer behind. */
+export function waitFor(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = (): void => {
       clearTimeout(timer);
@@ -29,9 +29,14 @@ export async function hang(signal: AbortSignal): Promise<Response> {
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
-    }, HANG_LIMIT_MS);
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Waits for the caller to give up (rejecting as fetch does), or answers 504 after a minute. */
+export async function hang(signal: AbortSignal): Promise<Response> {
+  await waitFor(signal, HANG_LIMIT_MS);
   return new Response('gateway timeout', { status: 504 });
 }
 

@@ -5,6 +5,7 @@ import type { AppEnv } from './env';
 import type { Lang } from './lang';
 import { AppError, ERRORS, errorBody, type ErrorCode } from './errors';
 import { preferredLang } from './lang';
+import { d1Sessions } from './http/bookmark';
 import { corsForConfiguredOrigins } from './http/cors';
 import { pages } from './pages';
 import { bind } from './routes/bind';
@@ -29,6 +30,7 @@ export function createApp(overrides: Partial<Deps> = {}): Hono<AppEnv> {
     await next();
   });
   app.use(corsForConfiguredOrigins);
+  app.use(d1Sessions);
 
   app.route('/oauth/qq', oauth);
   app.route('/oauth/qq/bind', bind);

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { Sealer } from './crypto';
-import { database, type Database } from './db/client';
+import type { Database, RequestDb } from './db/client';
 import type { Deps } from './deps';
 import { onePer } from './memo';
 import type { AppEnv } from './env';
@@ -11,7 +11,10 @@ import type { Settings } from './settings';
 export interface Ctx {
   settings: Settings;
   deps: Deps;
-  db: Database;
+  /** drizzle on the primary: writes, and the reads that decide them. Opened on first use. */
+  readonly db: Database;
+  /** The request's D1 sessions, for reads a read replica may answer (src/db/client.ts). */
+  d1: RequestDb;
   kv: KVNamespace;
   qq: QQConfig;
   sealer: Sealer;
@@ -27,11 +30,15 @@ export interface Ctx {
 const sealerOf = onePer((settings: Settings) => new Sealer(settings.TOKEN_ENCRYPTION_KEY));
 
 export function ctxOf(c: Context<AppEnv>): Ctx {
-  const { settings, deps } = c.var;
+  const { settings, deps, d1 } = c.var;
   return {
     settings,
     deps,
-    db: database(c.env.DB),
+    // A getter, so that requests that never write open no session on the primary.
+    get db() {
+      return d1.primary;
+    },
+    d1,
     kv: c.env.KV,
     qq: {
       appId: settings.QQ_APP_ID,

@@ -32,7 +32,7 @@ export async function hmacSha256(key: string, value: string): Promise<Uint8Array
 }
 
 /** An HMAC-SHA256 signing key derived with HKDF-SHA256 from base64 key material under `label`. */
-export async function deriveHmacKey(material: string, label: string): Promise<CryptoKey> {
+export async function deriveHmacKey(material: string, label: string, usages: ('sign' | 'verify')[] = ['sign']): Promise<CryptoKey> {
   const bytes = fromBase64(material.trim());
   if (bytes === null) throw new Error('key material is not base64');
   const base = await crypto.subtle.importKey('raw', bytes, 'HKDF', false, ['deriveKey']);
@@ -41,7 +41,7 @@ export async function deriveHmacKey(material: string, label: string): Promise<Cr
     base,
     { name: 'HMAC', hash: 'SHA-256', length: 256 },
     false,
-    ['sign'],
+    usages,
   );
 }
 

@@ -7,7 +7,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { database, type Database } from './db/client';
+import { drizzle } from 'drizzle-orm/d1';
+import type { Database } from './db/client';
 import { counters, smsCodes, spentBindTickets } from './db/schema';
 import { logError, logWarning } from './log';
 import { MAX_BIND_TICKET_TTL_SECONDS, settingsOf, type Settings } from './settings';
@@ -58,7 +59,8 @@ export async function housekeep(env: Env, nowMs: number): Promise<SweepResult> {
     logError('housekeeping skipped: the settings are invalid', err);
     return {};
   }
-  const db = database(env.DB);
+  // Housekeeping only writes, on the primary: no session is needed.
+  const db: Database = drizzle(env.DB);
   const now = seconds(nowMs);
   const deleted: SweepResult = {};
   for (const sweep of SWEEPS) {

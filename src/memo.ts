@@ -10,3 +10,9 @@ export function onePer<K extends object, V>(make: (key: K) => V): (key: K) => V 
     return value;
   };
 }
+
+/** `make()`, computed on first use and kept: for what only some requests need, built after startup. */
+export function once<V>(make: () => V): () => V {
+  let made: { value: V } | null = null;
+  return () => (made ??= { value: make() }).value;
+}

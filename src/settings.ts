@@ -4,25 +4,16 @@ import { originOf } from './http/url';
 import { onePer } from './memo';
 import { productionIssues } from './production';
 
-/** `schema` after turning an empty setting into an unset one. */
-const unlessEmpty = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(emptyToUndefined), schema);
-
+// Schemas shared by several settings are built once: the whole schema is built at startup.
 const int = (min: number, max: number, fallback: number) =>
-  unlessEmpty(z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback));
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
 
-const bool = (fallback: boolean) =>
-  unlessEmpty(
-    z._default(
-      z.union([z.boolean(), z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'))]),
-      fallback,
-    ),
-  );
+const boolText = z.union([z.boolean(), z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'))]);
+const bool = (fallback: boolean) => z._default(boolText, fallback);
 
-const origins = unlessEmpty(
-  z.pipe(
-    z._default(z.string().check(z.refine((list) => originList(list) !== null, 'not an origin')), ''),
-    z.transform((list) => originList(list) ?? []),
-  ),
+const origins = z.pipe(
+  z._default(z.string().check(z.refine((list) => originList(list) !== null, 'not an origin')), ''),
+  z.transform((list) => originList(list) ?? []),
 );
 
 /** The origins of a comma-separated list, or null when an item is not one. */
@@ -36,15 +27,13 @@ function originList(list: string): string[] | null {
   return out;
 }
 
-const text = () => z.string().check(z.trim(), z.minLength(1));
-const required = text();
-
-const optional = unlessEmpty(z.optional(text()));
-const httpUrl = () => z.url({ protocol: /^https?$/ });
+const required = z.string().check(z.trim(), z.minLength(1));
+const optional = z.optional(required);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const withoutTrailingSlashes = z.transform((u: string) => u.replace(/\/+$/, ''));
 /** An http(s) URL without its trailing slashes, or `fallback` when unset. */
-const url = (fallback: string) =>
-  unlessEmpty(z.pipe(z._default(httpUrl(), fallback), z.transform((u) => u.replace(/\/+$/, ''))));
-const optionalUrl = unlessEmpty(z.optional(httpUrl()));
+const url = (fallback: string) => z.pipe(z._default(httpUrl, fallback), withoutTrailingSlashes);
+const optionalUrl = z.optional(httpUrl);
 
 export const SMS_PROVIDERS = ['console', 'webhook', 'tencent', 'aliyun', 'yuntongxun'] as const;
 export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
@@ -73,20 +62,20 @@ const REQUIRED_BY = {
   captcha: Record<CaptchaProviderName, readonly string[]>;
 };
 
-const schema = z
+const fields = z
   .object({
     QQ_APP_ID: required,
     QQ_APP_KEY: required,
-    QQ_REDIRECT_URI: httpUrl(),
+    QQ_REDIRECT_URI: httpUrl,
     QQ_API_BASE: url('https://graph.qq.com'),
     QQ_UNIONID: bool(false),
     JWT_SECRET: z.string().check(z.minLength(32)),
     JWT_TTL_SECONDS: int(1, 60 * 60 * 24 * 365, 86400),
-    JWT_ISSUER: unlessEmpty(z._default(z.string(), 'qq-login-worker')),
+    JWT_ISSUER: z._default(z.string(), 'qq-login-worker'),
     TOKEN_ENCRYPTION_KEY: z.string().check(z.refine((v) => base64Length(v) === 32, '32 bytes, base64')),
     ALLOWED_REDIRECT_ORIGINS: origins,
     CORS_ORIGINS: origins,
-    SMS_PROVIDER: unlessEmpty(z._default(z.enum(SMS_PROVIDERS), 'console')),
+    SMS_PROVIDER: z._default(z.enum(SMS_PROVIDERS), 'console'),
     SMS_WEBHOOK_URL: optionalUrl,
     SMS_WEBHOOK_SECRET: optional,
     SMS_CODE_TTL_SECONDS: int(1, 3600, 300),
@@ -101,8 +90,8 @@ const schema = z
     TENCENT_SMS_SDK_APP_ID: optional,
     TENCENT_SMS_SIGN_NAME: optional,
     TENCENT_SMS_TEMPLATE_ID: optional,
-    TENCENT_SMS_TEMPLATE_PARAMS: unlessEmpty(z._default(z.enum(['code', 'code,minutes']), 'code,minutes')),
-    TENCENT_SMS_REGION: unlessEmpty(z._default(z.string().check(z.trim(), z.regex(/^[a-z]+-[a-z-]+$/)), 'ap-guangzhou')),
+    TENCENT_SMS_TEMPLATE_PARAMS: z._default(z.enum(['code', 'code,minutes']), 'code,minutes'),
+    TENCENT_SMS_REGION: z._default(z.string().check(z.trim(), z.regex(/^[a-z]+-[a-z-]+$/)), 'ap-guangzhou'),
     TENCENT_SMS_ENDPOINT: url('https://sms.tencentcloudapi.com'),
     ALIYUN_ACCESS_KEY_ID: optional,
     ALIYUN_ACCESS_KEY_SECRET: optional,
@@ -114,18 +103,18 @@ const schema = z
     YUNTONGXUN_APP_ID: optional,
     YUNTONGXUN_TEMPLATE_ID: optional,
     YUNTONGXUN_ENDPOINT: url('https://app.cloopen.com:8883'),
-    CAPTCHA_PROVIDER: unlessEmpty(z._default(z.enum(CAPTCHA_PROVIDERS), 'none')),
+    CAPTCHA_PROVIDER: z._default(z.enum(CAPTCHA_PROVIDERS), 'none'),
     TURNSTILE_SITE_KEY: optional,
     TURNSTILE_SECRET_KEY: optional,
     TURNSTILE_VERIFY_URL: url('https://challenges.cloudflare.com/turnstile/v0/siteverify'),
     TURNSTILE_SCRIPT_URL: url('https://challenges.cloudflare.com/turnstile/v0/api.js'),
-    TENCENT_CAPTCHA_APP_ID: unlessEmpty(z.optional(z.string().check(z.trim(), z.regex(/^\d{1,12}$/)))),
+    TENCENT_CAPTCHA_APP_ID: z.optional(z.string().check(z.trim(), z.regex(/^\d{1,12}$/))),
     TENCENT_CAPTCHA_APP_SECRET_KEY: optional,
     TENCENT_CAPTCHA_ENDPOINT: url('https://captcha.tencentcloudapi.com'),
     TENCENT_CAPTCHA_SCRIPT_URL: url('https://turing.captcha.qcloud.com/TCaptcha.js'),
     BIND_TICKET_TTL_SECONDS: int(60, MAX_BIND_TICKET_TTL_SECONDS, 600),
-    SITE_NAME: unlessEmpty(z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), '账号中心')),
-    ENVIRONMENT: unlessEmpty(z._default(z.enum(['development', 'production']), 'production')),
+    SITE_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), '账号中心'),
+    ENVIRONMENT: z._default(z.enum(['development', 'production']), 'production'),
   })
   .check(
     z.superRefine((s, ctx) => {
@@ -138,6 +127,9 @@ const schema = z
       }
     }),
   );
+
+// An empty setting (as `wrangler.toml` and `.dev.vars` leave them) counts as unset.
+const schema = z.pipe(z.transform(withoutEmpty), fields);
 
 export type Settings = z.output<typeof schema>;
 
@@ -160,8 +152,9 @@ export function settingsOf(env: Env): Settings {
   return result;
 }
 
-function emptyToUndefined(value: unknown): unknown {
-  return value === '' || value === null ? undefined : value;
+function withoutEmpty(env: unknown): unknown {
+  if (typeof env !== 'object' || env === null) return env;
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '' && value !== null));
 }
 
 function base64Length(value: string): number {

@@ -24,6 +24,15 @@ describe('POST /oauth/qq/app-login (QQ SDK access token)', () => {
     expect(answer.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('answers 401 invalid_credentials, without a token, to an account kept inactive', async () => {
+    const h = harness();
+    const { openid, userId } = await h.signUp(freshMobile());
+    await h.db.prepare('UPDATE users SET is_active = 0 WHERE id = ?').bind(userId).run();
+    const answer = await appLogin(h, h.qq.issueAccessToken({ openid }));
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ error: { code: 'invalid_credentials', message: '用户名或密码错误' } });
+  });
+
   it('answers bind_required with the QQ profile and a ticket, without next, for an unbound QQ user', async () => {
     const h = harness();
     const user = h.qq.addUser({ nickname: '手机应用' });

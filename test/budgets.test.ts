@@ -1,9 +1,9 @@
 /**
- * Work budgets per request (issue 5): counts of D1 round trips, KV operations, PBKDF2
- * derivations and QQ calls, never timings.
+ * Work budgets per request: counts of D1 round trips (reads and writes), KV operations,
+ * PBKDF2 derivations and QQ calls, never timings.
  */
 import { describe, expect, it } from 'vitest';
-import { addAccount, Browser, freshMobile, harness, REDIRECT_URI } from './harness';
+import { addAccount, Browser, freshMobile, harness, noCounts, REDIRECT_URI, type Counts } from './harness';
 
 type H = ReturnType<typeof harness>;
 
@@ -35,8 +35,62 @@ async function account(): Promise<{ username: string; mobile: string }> {
   return { username, mobile };
 }
 
+const reads = (counts: Counts) => counts.d1Log.filter((q) => q.kind === 'read').length;
+const writes = (counts: Counts) => counts.d1Log.filter((q) => q.kind === 'write').length;
+
+/** Every row of every table, and every KV key with its value. */
+async function everything(h: H): Promise<{ tables: Record<string, unknown[]>; kv: [string, string | null][] }> {
+  const names = await h.db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name")
+    .all<{ name: string }>();
+  const tables: Record<string, unknown[]> = {};
+  for (const { name } of names.results) tables[name] = (await h.db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()).results;
+  const kv: [string, string | null][] = [];
+  for (const { name } of (await h.kv.list()).keys) kv.push([name, await h.kv.get(name)]);
+  return { tables, kv };
+}
+
+describe('budget: returning QQ login, end to end', () => {
+  it('authorization + callback: 0 KV operations, 0 D1 writes, 1 D1 read, 2 QQ calls', async () => {
+    const h = harness();
+    const { openid } = await h.signUp(freshMobile());
+    const { result, counts, qqCalls } = await h.measure(() => h.qqLogin(openid));
+    expect(result.body).toMatchObject({ status: 'logged_in' });
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
+    expect(writes(counts)).toBe(0);
+    expect(reads(counts)).toBe(1);
+    expect(qqCalls).toEqual(['token', 'me']);
+  });
+
+  it('twenty returning logins (twenty authorizations, then their callbacks) and /users/me leave D1 and KV exactly as they were', async () => {
+    const h = harness();
+    const accounts = [await h.signUp(freshMobile()), await h.signUp(freshMobile())];
+    await h.settle();
+    const before = await everything(h);
+    expect(before.tables.users?.length).toBeGreaterThanOrEqual(2);
+    expect(before.tables.qq_bindings?.length).toBeGreaterThanOrEqual(2);
+
+    const logins = [];
+    for (let i = 0; i < 20; i++) {
+      const browser = new Browser();
+      const start = await h.call<{ state: string }>('GET', '/oauth/qq/authorization?next=/orders', { browser });
+      expect(start.status).toBe(200);
+      logins.push({ browser, state: start.body.state, account: accounts[i % 2] });
+    }
+    for (const { browser, state, account } of logins.reverse()) {
+      const code = h.qq.issueCode({ openid: account?.openid ?? '', redirectUri: REDIRECT_URI });
+      const answer = await h.call<{ token: string }>('GET', `/oauth/qq/callback?code=${code}&state=${state}`, { browser });
+      expect(answer.body).toMatchObject({ status: 'logged_in', next: '/orders', user: { id: account?.userId } });
+      const me = await h.call('GET', '/users/me', { token: answer.body.token, browser });
+      expect(me.status).toBe(200);
+    }
+    await h.settle();
+    expect(await everything(h)).toEqual(before);
+  });
+});
+
 describe('budget: QQ callback', () => {
-  it('returning user: 2 QQ calls (token, me), 1 D1 round trip, 0 PBKDF2, KV 1 get + 1 delete and no put', async () => {
+  it('returning user: 2 QQ calls (token, me), 1 D1 round trip, 0 PBKDF2, no KV', async () => {
     const h = harness();
     const { openid } = await h.signUp(freshMobile());
     const callback = await callbackFor(h, openid);
@@ -45,7 +99,7 @@ describe('budget: QQ callback', () => {
     expect(qqCalls).toEqual(['token', 'me']);
     expect(counts.d1).toBe(1);
     expect(counts.pbkdf2).toBe(0);
-    expect(counts.kv).toEqual({ get: 1, put: 0, delete: 1 });
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
   });
 
   it('returning user with a stale profile: still 1 D1 round trip before the answer; the refresh writes afterwards', async () => {
@@ -60,7 +114,7 @@ describe('budget: QQ callback', () => {
     expect(qqCalls.slice(0, 2)).toEqual(['token', 'me']);
     expect(counts.d1).toBe(1);
     expect(counts.pbkdf2).toBe(0);
-    expect(counts.kv).toEqual({ get: 1, put: 0, delete: 1 });
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
     const after = await h.measure(() => h.settle());
     expect(after.counts.d1).toBe(1);
     const row = await h.db.prepare('SELECT nickname FROM qq_bindings WHERE openid = ?').bind(openid).first<{ nickname: string }>();
@@ -76,7 +130,7 @@ describe('budget: QQ callback', () => {
     expect(qqCalls).toEqual(['token', 'me', 'userinfo']);
     expect(counts.d1).toBeLessThanOrEqual(1);
     expect(counts.pbkdf2).toBe(0);
-    expect(counts.kv).toEqual({ get: 1, put: 1, delete: 1 });
+    expect(counts.kv).toEqual({ get: 0, put: 1, delete: 0 });
   });
 });
 
@@ -246,12 +300,12 @@ describe('budget: other routes', () => {
     expect(counts.d1).toBe(1);
   });
 
-  it('GET /oauth/qq/authorization: no D1, 1 KV put (the state), no QQ call', async () => {
+  it('GET /oauth/qq/authorization: no D1, no KV, no QQ call', async () => {
     const h = harness();
     const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/oauth/qq/authorization?next=/orders'));
     expect(result.status).toBe(200);
     expect(counts.d1).toBe(0);
-    expect(counts.kv).toEqual({ get: 0, put: 1, delete: 0 });
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
     expect(qqCalls).toEqual([]);
   });
 
@@ -260,7 +314,7 @@ describe('budget: other routes', () => {
     const { result, counts, qqCalls } = await h.measure(() => h.call('GET', '/healthz'));
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ ok: true });
-    expect(counts).toEqual({ d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 });
+    expect(counts).toEqual(noCounts());
     expect(qqCalls).toEqual([]);
   });
 });

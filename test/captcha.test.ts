@@ -5,9 +5,11 @@
  * round trips and SMS each refusal costs.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { expectedError, freshMobile, harness } from './harness';
+import { CAPTCHA_AFTER } from '../src/auth/throttle';
+import { addAccount, expectedError, freshMobile, harness } from './harness';
+import { TURNSTILE_ON } from './settings';
 
-const TURNSTILE = { CAPTCHA_PROVIDER: 'turnstile' };
+const TURNSTILE = TURNSTILE_ON;
 const IP = '198.51.100.23';
 
 let clock = Date.UTC(2031, 0, 1);
@@ -134,7 +136,7 @@ describe('POST /sms/codes with CAPTCHA_PROVIDER=turnstile', () => {
   it.each([
     ['a token over 4096 characters', { captcha_token: 'x'.repeat(4097) }, 'captcha_token'],
     ['a token that is not a string', { captcha_token: 12345 }, 'captcha_token'],
-    ['a randstr over 128 characters', { captcha_token: 'x', captcha_randstr: 'r'.repeat(129) }, 'captcha_randstr'],
+    ['a randstr over 256 characters', { captcha_token: 'x', captcha_randstr: 'r'.repeat(257) }, 'captcha_randstr'],
   ])('refuses %s with invalid_request naming the field', async (_, extra, field) => {
     const { answer, siteverify } = await measured({ mobile: freshMobile(), ...extra });
     expect(answer.status).toBe(400);
@@ -157,6 +159,25 @@ describe('POST /sms/codes with CAPTCHA_PROVIDER=turnstile', () => {
   it('answers the captcha errors in English when asked', async () => {
     const answer = await h.call('POST', '/sms/codes', { json: { mobile: freshMobile() }, headers: { 'accept-language': 'en' } });
     expect(answer.body).toEqual(expectedError('invalid_captcha', 'en'));
+  });
+});
+
+describe('the password routes past the captcha threshold', () => {
+  it('let the right password in with a verified token, and refuse a missing, reused or unverifiable one', async () => {
+    const username = `captcha_${freshMobile()}`;
+    await addAccount({ username, password: 'correct horse 1' });
+    const login = (password: string, extra: Record<string, string> = {}, ip = `203.0.113.${Math.floor(Math.random() * 200) + 1}`) =>
+      h.call('POST', '/users/login', { json: { username, password, ...extra }, headers: { 'cf-connecting-ip': ip } });
+    for (let i = 0; i < CAPTCHA_AFTER; i++) expect((await login('wrong password', {}, `203.0.113.${i + 1}`)).status).toBe(401);
+    expect((await login('correct horse 1')).body).toEqual(expectedError('invalid_captcha'));
+    const token = h.turnstile.issueToken();
+    const inside = await login('correct horse 1', { captcha_token: token });
+    expect(inside.status).toBe(200);
+    expect(inside.body).toMatchObject({ status: 'logged_in' });
+    expect((await login('correct horse 1', { captcha_token: token })).body).toEqual(expectedError('invalid_captcha'));
+    h.turnstile.setMode('down');
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect((await login('correct horse 1', { captcha_token: h.turnstile.issueToken() })).body).toEqual(expectedError('captcha_unavailable'));
   });
 });
 

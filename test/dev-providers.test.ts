@@ -36,6 +36,7 @@ describe('the dev server settings for each provider', () => {
     const h = harness({ settings: forTests(vars) });
     const mobile = freshMobile();
     expect(vars.SMS_PROVIDER).toBe(name);
+    expect(Object.keys(DEV_PROVIDER_VARS)).toEqual(['tencent', 'aliyun', 'yuntongxun']);
     expect((await h.call('POST', '/sms/codes', { json: { mobile } })).status).toBe(202);
     const fakes = { tencent: h.providers.tencentSms, aliyun: h.providers.aliyunSms, yuntongxun: h.providers.yuntongxun };
     expect(fakes[name as keyof typeof fakes].outbox.codeFor(mobile)).toMatch(/^\d{6}$/);
@@ -43,7 +44,8 @@ describe('the dev server settings for each provider', () => {
 
   it('CAPTCHA_PROVIDER=tencent: a ticket of the fake captcha app passes', async () => {
     const fake = createFakeTencentCaptcha();
-    const settings = settingsOf({ ...env, ...forTests(DEV_CAPTCHA_VARS.tencent) } as unknown as Env);
+    expect(Object.keys(DEV_CAPTCHA_VARS)).toEqual(['tencent']);
+    const settings = settingsOf({ ...env, ...forTests(DEV_CAPTCHA_VARS.tencent ?? {}) } as unknown as Env);
     const verifier = tencentCaptcha(settings, { fetch: fake.fetch, now: Date.now, timeoutMs: 1000 });
     const { ticket, randstr } = fake.issueTicket();
     await verifier.verify({ token: ticket, randstr, clientIp: null });

@@ -16,18 +16,30 @@ import type { Deps } from '../src/deps';
 import { hashPassword } from '../src/auth/password';
 import { errorBody, type ErrorBody, type ErrorCode, type FieldMessage } from '../src/errors';
 import type { Lang } from '../src/lang';
-import { TEST_SETTINGS } from './settings';
+import { TEST_SETTINGS, TURNSTILE_ON } from './settings';
 
 export const QQ_BASE = TEST_SETTINGS.QQ_API_BASE;
 export const WEBHOOK_URL = TEST_SETTINGS.SMS_WEBHOOK_URL;
 export const REDIRECT_URI = TEST_SETTINGS.QQ_REDIRECT_URI;
 
 export interface Counts {
+  /** D1 round trips (a batch is one). */
   d1: number;
   /** D1 statements that may write (anything but a SELECT), batched ones included. */
   d1Writes: number;
+  /** Rows D1 reports written (meta.rows_written, indexes included) by batches. */
+  d1BatchRowsWritten: number;
+  /** Each D1 round trip: where it ran (`binding` without a session, else the session's constraint or bookmark) and whether it may write. */
+  d1Log: { on: string; kind: 'read' | 'write' }[];
+  /** `withSession` calls, with their constraint or bookmark. */
+  sessions: string[];
   kv: { get: number; put: number; delete: number };
   pbkdf2: number;
+}
+
+/** Counts with nothing counted yet. */
+export function noCounts(): Counts {
+  return { d1: 0, d1Writes: 0, d1BatchRowsWritten: 0, d1Log: [], sessions: [], kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
 }
 
 /** Receives the webhook SMS provider's POSTs, checking their signature like a real receiver. */
@@ -70,9 +82,11 @@ export class Browser {
   }
   keep(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
+      const [pair = '', ...attributes] = line.split(';');
       const i = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+      const name = pair.slice(0, i).trim();
+      if (attributes.some((a) => a.trim().toLowerCase() === 'max-age=0')) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(i + 1).trim());
     }
   }
 }
@@ -89,12 +103,12 @@ export function harness(options: HarnessOptions = {}) {
   const fakes = createFakes({
     qq: { appId: TEST_SETTINGS.QQ_APP_ID, appKey: TEST_SETTINGS.QQ_APP_KEY, ...options.qq },
     providers: options.providers,
-    turnstile: { siteKey: TEST_SETTINGS.TURNSTILE_SITE_KEY, secret: TEST_SETTINGS.TURNSTILE_SECRET_KEY, now: options.deps?.now },
+    turnstile: { siteKey: TURNSTILE_ON.TURNSTILE_SITE_KEY, secret: TURNSTILE_ON.TURNSTILE_SECRET_KEY, now: options.deps?.now },
   });
   const qq: FakeQQ = fakes.qq;
   const providers = fakes.providers;
   const sms = new SmsOutbox();
-  const counts: Counts = { d1: 0, d1Writes: 0, kv: { get: 0, put: 0, delete: 0 }, pbkdf2: 0 };
+  const counts: Counts = noCounts();
   const outbound: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.href === WEBHOOK_URL) return sms.receive(new Request(input, init));
@@ -113,7 +127,7 @@ export function harness(options: HarnessOptions = {}) {
   async function call<T = Record<string, unknown>>(
     method: string,
     path: string,
-    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; browser?: Browser; token?: string } = {},
+    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; browser?: Browser; token?: string; https?: boolean } = {},
   ): Promise<Answer<T>> {
     const headers = new Headers(init.headers);
     if (init.json !== undefined) headers.set('content-type', 'application/json');
@@ -122,7 +136,7 @@ export function harness(options: HarnessOptions = {}) {
     const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
     const ctx = createExecutionContext();
     pending.push(ctx);
-    const response = await app.fetch(new Request(`http://localhost:8787${path}`, { method, headers, body }), bindings, ctx);
+    const response = await app.fetch(new Request(`${init.https ? 'https' : 'http'}://localhost:8787${path}`, { method, headers, body }), bindings, ctx);
     init.browser?.keep(response);
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
@@ -135,9 +149,7 @@ export function harness(options: HarnessOptions = {}) {
 
   /** Counts during `work` only. */
   async function measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: Counts; qqCalls: string[] }> {
-    counts.d1 = 0;
-    counts.d1Writes = 0;
-    counts.kv = { get: 0, put: 0, delete: 0 };
+    Object.assign(counts, noCounts());
     qq.calls.clear();
     const { result, pbkdf2 } = await countPbkdf2(work);
     counts.pbkdf2 = pbkdf2;
@@ -237,18 +249,23 @@ export function freshMobile(): string {
   return `139${String(Date.now() % 100000).padStart(5, '0')}${String(mobileSeq).padStart(3, '0')}`;
 }
 
+/** D1 with every round trip counted and logged with its session, and every `withSession` call recorded. */
 function countingD1(db: D1Database, counts: Counts): D1Database {
   const real = new WeakMap<object, D1PreparedStatement>();
   const writes = new WeakSet<object>();
-  const wrap = (stmt: D1PreparedStatement, write: boolean): D1PreparedStatement => {
+  const note = (on: string, written: number) => {
+    counts.d1++;
+    counts.d1Writes += written;
+    counts.d1Log.push({ on, kind: written > 0 ? 'write' : 'read' });
+  };
+  const wrapStatement = (stmt: D1PreparedStatement, write: boolean, on: string): D1PreparedStatement => {
     const wrapped = new Proxy(stmt, {
       get(target, prop) {
-        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values), write);
+        if (prop === 'bind') return (...values: unknown[]) => wrapStatement(target.bind(...values), write, on);
         if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
           const method = Reflect.get(target, prop);
           return (...args: unknown[]) => {
-            counts.d1++;
-            if (write) counts.d1Writes++;
+            note(on, write ? 1 : 0);
             return Reflect.apply(method, target, args);
           };
         }
@@ -260,20 +277,31 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
     if (write) writes.add(wrapped);
     return wrapped;
   };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql), !/^\s*select\b/i.test(sql));
-      if (prop === 'batch') {
-        return (statements: D1PreparedStatement[]) => {
-          counts.d1++;
-          counts.d1Writes += statements.filter((s) => writes.has(s)).length;
-          return target.batch(statements.map((s) => real.get(s) ?? s));
-        };
-      }
-      const value = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const wrap = <T extends D1Database | D1DatabaseSession>(target: T, on: string): T =>
+    new Proxy(target, {
+      get(t, prop) {
+        if (prop === 'prepare') return (sql: string) => wrapStatement(t.prepare(sql), !/^\s*select\b/i.test(sql), on);
+        if (prop === 'batch') {
+          return (statements: D1PreparedStatement[]) => {
+            note(on, statements.filter((s) => writes.has(s)).length);
+            return t.batch(statements.map((s) => real.get(s) ?? s)).then((results) => {
+              for (const r of results) counts.d1BatchRowsWritten += r.meta.rows_written;
+              return results;
+            });
+          };
+        }
+        if (prop === 'withSession' && 'withSession' in t) {
+          return (constraintOrBookmark?: string) => {
+            const label = constraintOrBookmark ?? 'first-unconstrained';
+            counts.sessions.push(label);
+            return wrap(t.withSession(constraintOrBookmark), label);
+          };
+        }
+        const value = Reflect.get(t, prop);
+        return typeof value === 'function' ? value.bind(t) : value;
+      },
+    });
+  return wrap(db, 'binding');
 }
 
 function countingKV(kv: KVNamespace, counts: Counts): KVNamespace {

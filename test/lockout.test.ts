@@ -6,12 +6,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACCOUNT_CAP, CAP_WINDOW_SECONDS, CAPTCHA_AFTER, CLIENT_LIMIT, PAIR_LIMIT } from '../src/auth/throttle';
 import { clientKey } from '../src/http/client';
 import { addAccount, freshMobile, harness } from './harness';
+import { TURNSTILE_ON } from './settings';
 
 type H = ReturnType<typeof harness>;
 
 const PASSWORD = 'correct horse 1';
 const WRONG = 'wrong password';
-const CAPTCHA_ON = { CAPTCHA_PROVIDER: 'turnstile', TURNSTILE_SITE_KEY: '1x00000000000000000000AA', TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA' };
+const CAPTCHA_ON = TURNSTILE_ON;
 
 let seq = 0;
 function fresh(prefix: string): string {

@@ -1,6 +1,7 @@
 /**
  * The QQ redirect flow: GET /oauth/qq/authorization and GET /oauth/qq/callback, with the
- * attacks on it (open redirects, missing/forged/replayed/foreign state, code reuse, QQ down).
+ * attacks on it (open redirects, missing/forged/replayed/foreign/expired state, altered
+ * cookies, code reuse, QQ down).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Browser, QQ_BASE, REDIRECT_URI, freshMobile, harness, expectedError } from './harness';
@@ -79,15 +80,17 @@ describe('GET /oauth/qq/authorization', () => {
     expect(attributes).toContain('path=/');
   });
 
-  it('keeps the browser’s cookie on a second start, so two tabs can both finish', async () => {
+  it('lets three logins started in three tabs of one browser complete in any order', async () => {
     const browser = new Browser();
-    const first = await stateFor(browser);
-    const cookie = browser.header();
-    const second = await stateFor(browser);
-    expect(browser.header()).toBe(cookie);
-    const user = h.qq.addUser({ nickname: '两个标签页' });
-    expect((await callback(browser, { code: codeFor(user.openid), state: first })).status).toBe(200);
-    expect((await callback(browser, { code: codeFor(user.openid), state: second })).status).toBe(200);
+    const states = [await stateFor(browser, '/a'), await stateFor(browser, '/b'), await stateFor(browser, '/c')];
+    expect(browser.cookies.size).toBe(3);
+    const users = [h.qq.addUser({ nickname: '标签一' }), h.qq.addUser({ nickname: '标签二' }), h.qq.addUser({ nickname: '标签三' })];
+    for (const i of [1, 2, 0]) {
+      const answer = await callback(browser, { code: codeFor(users[i]?.openid ?? ''), state: states[i] ?? '' });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ status: 'bind_required', next: ['/a', '/b', '/c'][i] });
+    }
+    expect(browser.cookies.size).toBe(0);
   });
 
   it('is not cacheable', async () => {
@@ -136,41 +139,57 @@ describe('GET /oauth/qq/authorization', () => {
     expect((await callback(browser, { code: codeFor(user.openid), state })).body).toMatchObject({ next: '/' });
   });
 
-  it('stores the state hashed in KV with a 10-minute TTL', async () => {
-    const puts: { key: string; value: string; options: unknown }[] = [];
-    const kv = h.env.KV as KVNamespace;
-    h.env.KV = new Proxy(kv, {
-      get(target, prop) {
-        if (prop === 'put') {
-          return (key: string, value: string, options?: KVNamespacePutOptions) => {
-            puts.push({ key, value, options });
-            return target.put(key, value, options);
-          };
-        }
-        const v: unknown = Reflect.get(target, prop);
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
-    });
+  it('stores nothing: no KV and no D1; the state is a MAC, the cookie holds no secret of the worker', async () => {
     const browser = new Browser();
-    let state: string;
-    try {
-      state = await stateFor(browser, '/orders');
-    } finally {
-      h.env.KV = kv;
+    const { result, counts } = await h.measure(() => start(browser, '/orders'));
+    expect(result.status).toBe(200);
+    expect(counts.kv).toEqual({ get: 0, put: 0, delete: 0 });
+    expect(counts.d1).toBe(0);
+    const [[name, value] = ['', '']] = [...browser.cookies];
+    expect(name).toBe(`qq_login_${result.body.state.slice(0, 16)}`);
+    expect(value).not.toContain(result.body.state);
+    for (const secret of [TEST_SETTINGS.TOKEN_ENCRYPTION_KEY, TEST_SETTINGS.JWT_SECRET, TEST_SETTINGS.QQ_APP_KEY]) {
+      expect(value).not.toContain(secret);
     }
-    expect(puts).toHaveLength(1);
-    const [put] = puts;
-    expect(put?.options).toEqual({ expirationTtl: 600 });
-    expect(put?.key).not.toContain(state);
-    expect(put?.value).not.toContain(state);
-    const browserId = browser.cookies.values().next().value ?? '';
-    expect(browserId).not.toBe('');
-    expect(put?.value).not.toContain(browserId);
-    // The entry really carries its expiry.
-    const listed = await h.kv.list({ prefix: put?.key ?? '' });
-    const expiration = listed.keys[0]?.expiration ?? 0;
-    expect(Math.abs(expiration - (Math.floor(Date.now() / 1000) + 600))).toBeLessThanOrEqual(5);
-    expect(await h.kv.get(state)).toBeNull();
+    expect(result.headers.getSetCookie()[0]).toContain('Max-Age=600');
+  });
+
+  it('over https sets a __Host- cookie: Secure, Path=/, HttpOnly, SameSite=Lax, and the callback reads only that one', async () => {
+    const browser = new Browser();
+    const started = await h.call<{ state: string }>('GET', '/oauth/qq/authorization', { browser, https: true });
+    const cookies = started.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    const [pair = '', ...attributes] = (cookies[0] ?? '').split(';').map((a) => a.trim());
+    expect(pair.startsWith(`__Host-qq_login_${started.body.state.slice(0, 16)}=`)).toBe(true);
+    expect(attributes.map((a) => a.toLowerCase()).sort()).toEqual(['httponly', 'max-age=600', 'path=/', 'samesite=lax', 'secure']);
+    // The same value without the prefix (as a sibling subdomain could plant it) is not accepted over https.
+    const planted = new Browser();
+    for (const [k, v] of browser.cookies) planted.cookies.set(k.replace(/^__Host-/, ''), v);
+    const user = h.qq.addUser({ nickname: '加密连接' });
+    const refused = await h.call('GET', `/oauth/qq/callback?${new URLSearchParams({ code: codeFor(user.openid), state: started.body.state })}`, { browser: planted, https: true });
+    expect(refused.body).toEqual(INVALID_STATE);
+    const answer = await h.call('GET', `/oauth/qq/callback?${new URLSearchParams({ code: codeFor(user.openid), state: started.body.state })}`, { browser, https: true });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-qq_login_[\w-]{16}=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
+    expect(browser.cookies.size).toBe(0);
+  });
+
+  it('passes display=mobile to QQ', async () => {
+    const answer = await h.call<{ login_url: string }>('GET', '/oauth/qq/authorization?display=mobile');
+    expect(answer.status).toBe(200);
+    expect(new URL(answer.body.login_url).searchParams.get('display')).toBe('mobile');
+  });
+
+  it.each(['pc', 'MOBILE', '', 'mobile,pc'])('refuses display=%s with invalid_request', async (display) => {
+    const answer = await h.call('GET', `/oauth/qq/authorization?display=${encodeURIComponent(display)}`);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ error: { code: 'invalid_request', message: '请求参数有误', fields: { display: '格式不正确' } } });
+  });
+
+  it('refuses a next too long for a cookie with invalid_next', async () => {
+    const answer = await start(new Browser(), `/${'订'.repeat(700)}`);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual(INVALID_NEXT);
   });
 });
 
@@ -225,13 +244,77 @@ describe('GET /oauth/qq/callback: state', () => {
     expect(answer.body).toEqual(INVALID_STATE);
   });
 
+  it('refuses a replayed callback (same code and state, same browser) with invalid_state and no QQ call', async () => {
+    const browser = new Browser();
+    const state = await stateFor(browser);
+    const user = h.qq.addUser({ nickname: '原样重放' });
+    const code = codeFor(user.openid);
+    const cookie = browser.header();
+    expect((await callback(browser, { code, state })).status).toBe(200);
+    const replay = await h.measure(() => callback(browser, { code, state }));
+    expect(replay.result.status).toBe(400);
+    expect(replay.result.body).toEqual(INVALID_STATE);
+    expect(replay.qqCalls).toEqual([]);
+    // Even a browser that kept the cookie cannot log in twice: QQ spends the code.
+    const kept = new Browser();
+    kept.cookies.set(cookie.split('=')[0] ?? '', cookie.slice(cookie.indexOf('=') + 1));
+    expect((await callback(kept, { code, state })).body).toEqual(QQ_CODE_INVALID);
+  });
+
+  it('refuses a state whose cookie was altered (next, expiry or secret)', async () => {
+    const user = h.qq.addUser({ nickname: '改饼干' });
+    const alter = [
+      (v: string) => v.replace(/\.([\w-]+)$/, `.${btoa('https://evil.example').replace(/=+$/, '')}`),
+      (v: string) => v.replace(/\.(\d+)\./, (_, n: string) => `.${Number(n) + 3600}.`),
+      (v: string) => `${v[0] === 'A' ? 'B' : 'A'}${v.slice(1)}`,
+    ];
+    for (const change of alter) {
+      const browser = new Browser();
+      const state = await stateFor(browser, '/orders');
+      const [[name, value] = ['', '']] = [...browser.cookies];
+      browser.cookies.set(name, change(value));
+      const answer = await callback(browser, { code: codeFor(user.openid), state });
+      expect(answer.body).toEqual(INVALID_STATE);
+    }
+  });
+
+  it('refuses another login’s cookie presented under this state’s name', async () => {
+    const browser = new Browser();
+    const mine = await stateFor(browser);
+    const other = new Browser();
+    await stateFor(other);
+    const [[name = ''] = []] = [...browser.cookies];
+    const [[, foreign = ''] = []] = [...other.cookies];
+    browser.cookies.set(name, foreign);
+    const user = h.qq.addUser({ nickname: '借饼干' });
+    expect((await callback(browser, { code: codeFor(user.openid), state: mine })).body).toEqual(INVALID_STATE);
+  });
+
+  it('expires a state after 10 minutes', async () => {
+    let now = Date.UTC(2031, 0, 1);
+    const timed = harness({ deps: { now: () => now } });
+    const user = timed.qq.addUser({ nickname: '过期' });
+    const early = new Browser();
+    const earlyState = await stateFor(early, undefined, timed);
+    const late = new Browser();
+    const lateState = await stateFor(late, undefined, timed);
+    now += 599_000;
+    expect((await callback(early, { code: codeFor(user.openid, timed), state: earlyState }, timed)).status).toBe(200);
+    now += 1_000;
+    const expired = await callback(late, { code: codeFor(user.openid, timed), state: lateState }, timed);
+    expect(expired.status).toBe(400);
+    expect(expired.body).toEqual(INVALID_STATE);
+  });
+
   it('consumes the state even when QQ fails, so a retry with it is refused', async () => {
     const browser = new Browser();
     const state = await stateFor(browser);
     const user = h.qq.addUser({ nickname: '失败重试' });
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     h.qq.setMode('token', 'down');
-    expect((await callback(browser, { code: codeFor(user.openid), state })).status).toBe(502);
+    const failed = await callback(browser, { code: codeFor(user.openid), state });
+    expect(failed.status).toBe(502);
+    expect(failed.headers.getSetCookie()).toEqual([expect.stringContaining('Max-Age=0')]);
     h.qq.setMode('token', 'normal');
     const retry = await callback(browser, { code: codeFor(user.openid), state });
     expect(retry.status).toBe(400);
@@ -387,6 +470,17 @@ describe('GET /oauth/qq/callback: outcomes', () => {
     });
     const me = await h.call('GET', '/users/me', { token: String(answer.body.token) });
     expect(me.status).toBe(200);
+  });
+});
+
+describe('GET /oauth/qq/callback: inactive accounts', () => {
+  it('answers 401 invalid_credentials, without a token, to an account kept inactive', async () => {
+    const { openid, userId } = await h.signUp(freshMobile());
+    await h.db.prepare('UPDATE users SET is_active = 0 WHERE id = ?').bind(userId).run();
+    const browser = new Browser();
+    const answer = await callback(browser, { code: codeFor(openid), state: await stateFor(browser, '/orders') });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual(error('invalid_credentials', '用户名或密码错误'));
   });
 });
 

@@ -29,6 +29,9 @@ const PRODUCTION = {
   SMS_WEBHOOK_URL,
   ALLOWED_REDIRECT_ORIGINS: 'https://shop.example.com',
   CORS_ORIGINS: 'https://shop.example.com,https://m.example.com',
+  // The test settings point Turnstile at its fake's plain-http host; production takes the defaults.
+  TURNSTILE_VERIFY_URL: undefined,
+  TURNSTILE_SCRIPT_URL: undefined,
 };
 
 /** The harness with production settings; QQ and the SMS webhook answer at their https addresses. */

@@ -18,9 +18,17 @@ export const TEST_SETTINGS = {
   SMS_RESEND_SECONDS: '60',
   SMS_MAX_ATTEMPTS: '5',
   BIND_TICKET_TTL_SECONDS: '600',
-  // Used when a test sets CAPTCHA_PROVIDER=turnstile; the fake Turnstile answers at this host.
+  ENVIRONMENT: 'development',
+};
+
+/**
+ * A captcha before SMS and past the password thresholds: the fake Turnstile of the
+ * harness answers at this host with these keys. Kept out of TEST_SETTINGS, whose values
+ * must also pass production's checks (an http URL would not).
+ */
+export const TURNSTILE_ON = {
+  CAPTCHA_PROVIDER: 'turnstile',
   TURNSTILE_SITE_KEY: '0xFAKE0000000000000000AA',
   TURNSTILE_SECRET_KEY: 'test-turnstile-secret-0123456789',
   TURNSTILE_VERIFY_URL: 'http://challenges.cloudflare.test/turnstile/v0/siteverify',
-  ENVIRONMENT: 'development',
 };

@@ -134,10 +134,13 @@ describe('POST /sms/codes sending limits', () => {
     const sent = await h.measure(() => send(h, mobile, '198.51.100.1'));
     expect(sent.result.status).toBe(202);
     expect(sent.counts.d1).toBe(1);
+    // The code and the three counters, with their indexes (12 rows when all are new).
+    expect(sent.counts.d1BatchRowsWritten).toBeGreaterThanOrEqual(4);
     const before = await storage(h);
     const refused = await h.measure(() => send(h, mobile, '198.51.100.1'));
     expect(refused.result.status).toBe(429);
     expect(refused.counts.d1).toBe(1);
+    expect(refused.counts.d1BatchRowsWritten).toBe(0);
     expect(await storage(h)).toEqual(before);
     expect(sentTo(h, mobile)).toBe(1);
   });

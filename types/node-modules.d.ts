@@ -3,15 +3,22 @@
 // autocannon are typed `any` here (the tools' own code stays fully checked). With
 // @types/node (22.x) and @types/autocannon installed, delete this file.
 declare module 'node:assert/strict';
+declare module 'node:crypto';
 declare module 'node:child_process' {
   export const execFileSync: any, spawn: any, spawnSync: any;
   export type ChildProcessByStdio<I, O, E> = any;
 }
 declare module 'node:fs';
-declare module 'node:http';
+declare module 'node:http' {
+  export const createServer: any;
+  export type IncomingMessage = any;
+  export type ServerResponse = any;
+}
+declare module 'node:module';
 declare module 'node:net';
 declare module 'node:os';
 declare module 'node:path';
+declare module 'node:readline/promises';
 declare module 'node:stream' {
   export type Readable = any;
 }

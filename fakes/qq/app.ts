@@ -6,6 +6,7 @@ import type { Context, HonoRequest, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { zValidator } from '@hono/zod-validator';
 import * as z from 'zod';
+import { waitFor } from '../kit';
 import { authorizePage, messagePage, type AuthorizeForm } from './pages';
 import {
   ALL_MODES, ENDPOINTS, ERR, FakeQQError, JSON_TOKEN_TTL_SECONDS, QQState, TOKEN_TTL_SECONDS, configFrom,
@@ -221,22 +222,6 @@ async function readParams(req: HonoRequest): Promise<Params> {
     }
   }
   return params;
-}
-
-/** Resolves after `ms`, rejects with the signal's reason as soon as it aborts; leaves no timer behind. */
-function waitFor(signal: AbortSignal, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function callbackBody(params: Params, json: string): string {

@@ -2,7 +2,8 @@
 import type { Deps } from '../deps';
 import { onePer } from '../memo';
 import type { CaptchaProviderName, Settings } from '../settings';
-import { CaptchaError, type CaptchaVerifier } from './provider';
+import type { CaptchaVerifier } from './provider';
+import { tencentCaptcha } from './tencent';
 import { turnstileCaptcha } from './turnstile';
 
 type VerifierFactory = (settings: Settings, deps: Deps) => CaptchaVerifier | null;
@@ -10,13 +11,8 @@ type VerifierFactory = (settings: Settings, deps: Deps) => CaptchaVerifier | nul
 const PROVIDERS: Record<CaptchaProviderName, VerifierFactory> = {
   none: () => null,
   turnstile: turnstileCaptcha,
-  tencent: tencentCaptchaMissing,
+  tencent: tencentCaptcha,
 };
-
-/** Until the Tencent Captcha verifier is built, choosing it refuses every captcha: never a pass. */
-function tencentCaptchaMissing(): CaptchaVerifier {
-  throw new CaptchaError('unavailable', 'tencent captcha verifier missing');
-}
 
 // Settings and deps are fixed per isolate, so the verifier is built once for each pair.
 const verifierCache = onePer((settings: Settings) => onePer((deps: Deps) => ({ verifier: PROVIDERS[settings.CAPTCHA_PROVIDER](settings, deps) })));

@@ -1,8 +1,9 @@
 /** Reads and writes of accounts and their QQ bindings. */
 import { and, eq, exists, or, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
 import type { TokenClaims } from '../auth/jwt';
 import { onePer } from '../memo';
-import type { Database } from './client';
+import type { Database, RequestDb, Session } from './client';
 import { qqBindings, users, type QQBinding, type User } from './schema';
 import type { SQL } from 'drizzle-orm';
 
@@ -11,8 +12,12 @@ export interface Account {
   binding: QQBinding | null;
 }
 
-/** The hot lookups, built once per database handle and reused: one D1 statement each. */
-function preparedFor(db: Database) {
+/**
+ * The hot lookups. drizzle builds each once per D1 binding (its SQL and the mapping of its
+ * rows); they run on whichever session of the request is asked for (src/db/client.ts).
+ */
+const lookups = onePer((d1: D1Database) => {
+  const db = drizzle(d1);
   return {
     byOpenid: db
       .select({ user: users, binding: qqBindings })
@@ -27,18 +32,16 @@ function preparedFor(db: Database) {
       .where(eq(users.id, sql.placeholder('id')))
       .prepare(),
   };
+});
+
+/** The account a QQ openid is bound to, with its binding: one query, on `on`. */
+export async function findAccountByOpenid(db: RequestDb, on: Session, openid: string): Promise<{ user: User; binding: QQBinding } | null> {
+  return (await db.first(on, lookups(db.binding).byOpenid, { openid })) ?? null;
 }
 
-const lookups = onePer(preparedFor);
-
-/** The account a QQ openid is bound to, with its binding: one query. */
-export async function findAccountByOpenid(db: Database, openid: string): Promise<{ user: User; binding: QQBinding } | null> {
-  return (await lookups(db).byOpenid.get({ openid })) ?? null;
-}
-
-/** The account with this id, with its QQ binding if any: one query. */
-export async function findAccountById(db: Database, id: number): Promise<Account | null> {
-  return (await lookups(db).byId.get({ id })) ?? null;
+/** The account with this id, with its QQ binding if any: one query, on `on`. */
+export async function findAccountById(db: RequestDb, on: Session, id: number): Promise<Account | null> {
+  return (await db.first(on, lookups(db.binding).byId, { id })) ?? null;
 }
 
 /**

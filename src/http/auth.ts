@@ -31,5 +31,5 @@ export function claimsOf(c: Context<AppEnv>): TokenClaims {
  */
 export const captchaFields = {
   captcha_token: z.optional(z.string().check(z.maxLength(4096))),
-  captcha_randstr: z.optional(z.string().check(z.maxLength(256))),
+  captcha_randstr: z.optional(z.string().check(z.maxLength(128))),
 };

@@ -7,22 +7,26 @@
 import * as z from 'zod/mini';
 import { randomToken, sha256 } from '../crypto';
 import { parseJson } from '../json';
+import { once } from '../memo';
 
-const payloadSchema = z.object({
-  appId: z.string(),
-  openid: z.string(),
-  unionid: z.nullable(z.string()),
-  nickname: z.nullable(z.string()),
-  avatar: z.nullable(z.string()),
-  /** Sealed (src/crypto.ts `Sealer`). */
-  accessToken: z.string(),
-  refreshToken: z.nullable(z.string()),
-  tokenExpiresAt: z.nullable(z.number().check(z.int())),
-  /** Absent for native app logins. */
-  next: z.nullable(z.string()),
-});
+// Built on the first bind, not at startup.
+const payloadSchema = once(() =>
+  z.object({
+    appId: z.string(),
+    openid: z.string(),
+    unionid: z.nullable(z.string()),
+    nickname: z.nullable(z.string()),
+    avatar: z.nullable(z.string()),
+    /** Sealed (src/crypto.ts `Sealer`). */
+    accessToken: z.string(),
+    refreshToken: z.nullable(z.string()),
+    tokenExpiresAt: z.nullable(z.number().check(z.int())),
+    /** Absent for native app logins. */
+    next: z.nullable(z.string()),
+  }),
+);
 
-export type TicketPayload = z.infer<typeof payloadSchema>;
+export type TicketPayload = z.infer<ReturnType<typeof payloadSchema>>;
 
 export interface Ticket {
   hash: string;
@@ -40,7 +44,7 @@ export async function readTicket(kv: KVNamespace, ticket: string): Promise<Ticke
   const hash = await sha256(ticket);
   const raw = await kv.get(`ticket:${hash}`);
   if (raw === null) return null;
-  const parsed = payloadSchema.safeParse(parseJson(raw));
+  const parsed = payloadSchema().safeParse(parseJson(raw));
   return parsed.success ? { hash, payload: parsed.data } : null;
 }
 

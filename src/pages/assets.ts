@@ -4,13 +4,13 @@
  * year by dist/pages/_headers) and writes page-assets.json, which names them. The pages
  * read that file through the ASSETS binding once per isolate.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const MANIFEST_PATH = '/page-assets.json';
 
 const manifestSchema = z.object({
-  script: z.string().regex(/^\/assets\/[\w.-]+\.js$/),
-  stylesheet: z.string().regex(/^\/assets\/[\w.-]+\.css$/),
+  script: z.string().check(z.regex(/^\/assets\/[\w.-]+\.js$/)),
+  stylesheet: z.string().check(z.regex(/^\/assets\/[\w.-]+\.css$/)),
 });
 
 export type PageAssets = z.infer<typeof manifestSchema>;

@@ -4,6 +4,7 @@
  * here and nowhere else. See ../../shared/qq-connect.md.
  */
 import * as z from 'zod/mini';
+import { once } from '../memo';
 
 const AUTHORIZE_PATH = '/oauth2.0/authorize';
 const TOKEN_PATH = '/oauth2.0/token';
@@ -69,7 +70,8 @@ const CONFIG_ERRORS: Record<number, string> = {
   110406: 'QQ app is not approved',
 };
 
-export function authorizationUrl(config: QQConfig, state: string): string {
+/** QQ's authorize page; `display: 'mobile'` asks for its mobile layout instead of the desktop QR code. */
+export function authorizationUrl(config: QQConfig, state: string, display?: 'mobile'): string {
   const params = new URLSearchParams({
     response_type: 'code',
     client_id: config.appId,
@@ -77,6 +79,7 @@ export function authorizationUrl(config: QQConfig, state: string): string {
     state,
     scope: 'get_user_info',
   });
+  if (display !== undefined) params.set('display', display);
   return `${config.apiBase}${AUTHORIZE_PATH}?${params}`;
 }
 
@@ -97,14 +100,14 @@ export async function exchangeCode(config: QQConfig, code: string): Promise<QQTo
 export async function getIdentity(config: QQConfig, accessToken: string, unionid: boolean): Promise<QQIdentity> {
   const params: Record<string, string> = { access_token: accessToken, fmt: 'json' };
   if (unionid) params.unionid = '1';
-  const parsed = identitySchema.safeParse(await call(config, ME_PATH, params));
+  const parsed = answers().identity.safeParse(await call(config, ME_PATH, params));
   if (!parsed.success) throw new QQError('unavailable', null, 'unexpected /oauth2.0/me answer');
   return { clientId: parsed.data.client_id, openid: parsed.data.openid, unionid: parsed.data.unionid ?? null };
 }
 
 /** The QQ nickname and avatar (https, largest available). */
 export async function getProfile(config: QQConfig, accessToken: string, openid: string): Promise<QQProfile> {
-  const parsed = profileSchema.safeParse(
+  const parsed = answers().profile.safeParse(
     await call(config, USER_INFO_PATH, { access_token: accessToken, oauth_consumer_key: config.appId, openid }),
   );
   if (!parsed.success) throw new QQError('unavailable', null, 'unexpected get_user_info answer');
@@ -175,29 +178,30 @@ function errorFor(code: number, description: string): QQError {
   return new QQError('unavailable', code, description);
 }
 
-const tokenSchema = z.object({
-  access_token: z.string().check(z.minLength(1)),
-  // A number in old answers, a string in live JSON ones.
-  expires_in: z.catch(z.coerce.number().check(z.int(), z.positive()), 7776000),
-  refresh_token: z.optional(z.string().check(z.minLength(1))),
-});
-
-const identitySchema = z.object({
-  client_id: z.coerce.string().check(z.minLength(1)),
-  openid: z.string().check(z.minLength(1)),
-  unionid: z.optional(z.string().check(z.minLength(1))),
-});
-
-const profileSchema = z.object({
-  nickname: z.catch(z.string(), ''),
-  figureurl_qq_1: z.optional(z.string()),
-  figureurl_qq_2: z.optional(z.string()),
-  figureurl_1: z.optional(z.string()),
-  figureurl_2: z.optional(z.string()),
-});
+// Built on the first QQ answer, not at startup.
+const answers = once(() => ({
+  token: z.object({
+    access_token: z.string().check(z.minLength(1)),
+    // A number in old answers, a string in live JSON ones.
+    expires_in: z.catch(z.coerce.number().check(z.int(), z.positive()), 7776000),
+    refresh_token: z.optional(z.string().check(z.minLength(1))),
+  }),
+  identity: z.object({
+    client_id: z.coerce.string().check(z.minLength(1)),
+    openid: z.string().check(z.minLength(1)),
+    unionid: z.optional(z.string().check(z.minLength(1))),
+  }),
+  profile: z.object({
+    nickname: z.catch(z.string(), ''),
+    figureurl_qq_1: z.optional(z.string()),
+    figureurl_qq_2: z.optional(z.string()),
+    figureurl_1: z.optional(z.string()),
+    figureurl_2: z.optional(z.string()),
+  }),
+}));
 
 function tokensFrom(body: Record<string, unknown>): QQTokens {
-  const parsed = tokenSchema.safeParse(body);
+  const parsed = answers().token.safeParse(body);
   if (!parsed.success) throw new QQError('unavailable', null, 'unexpected /oauth2.0/token answer');
   return {
     accessToken: parsed.data.access_token,

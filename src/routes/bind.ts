@@ -20,7 +20,7 @@ bind.post(
   '/',
   authEvent('bind'),
   jsonBody,
-  validate('json', z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password, ...captchaFields })),
+  validate('json', () => z.object({ bind_ticket: bindTicket, mobile, sms_code: smsCode, password, ...captchaFields })),
   async (c) => {
     const { bind_ticket, mobile, sms_code, password, ...captcha } = c.req.valid('json');
     noteEvent(c, { mobile });
@@ -32,7 +32,7 @@ bind.post(
   '/account',
   authEvent('bind_account'),
   jsonBody,
-  validate('json', z.object({ bind_ticket: bindTicket, username: login, password, ...captchaFields })),
+  validate('json', () => z.object({ bind_ticket: bindTicket, username: login, password, ...captchaFields })),
   async (c) => {
     const { bind_ticket, username, password, ...captcha } = c.req.valid('json');
     return answer(c, await bindToAccount(ctxOf(c), { bindTicket: bind_ticket, username, password, captcha }));
@@ -43,7 +43,7 @@ bind.post(
   '/register',
   authEvent('bind_register'),
   jsonBody,
-  validate('json', z.object({ bind_ticket: bindTicket, nickname, mobile, sms_code: smsCode, password })),
+  validate('json', () => z.object({ bind_ticket: bindTicket, nickname, mobile, sms_code: smsCode, password })),
   async (c) => {
     const b = c.req.valid('json');
     noteEvent(c, { mobile: b.mobile });

@@ -12,7 +12,7 @@ import { sendSmsCode } from '../services/sms';
 
 export const sms = new Hono<AppEnv>();
 
-sms.post('/codes', authEvent('sms_send'), jsonBody, validate('json', z.object({ mobile, ...captchaFields })), async (c) => {
+sms.post('/codes', authEvent('sms_send'), jsonBody, validate('json', () => z.object({ mobile, ...captchaFields })), async (c) => {
   const body = c.req.valid('json');
   noteEvent(c, { mobile: body.mobile });
   const sent = await sendSmsCode(ctxOf(c), body);

@@ -16,7 +16,7 @@ usersRoutes.post(
   '/login',
   authEvent('password_login'),
   jsonBody,
-  validate('json', z.object({ username: login, password, ...captchaFields })),
+  validate('json', () => z.object({ username: login, password, ...captchaFields })),
   async (c) => {
     const { username, password, ...captcha } = c.req.valid('json');
     const answer = await passwordLogin(ctxOf(c), username, password, captcha);
@@ -35,7 +35,7 @@ usersRoutes.post(
   '/password/reset',
   authEvent('password_reset'),
   jsonBody,
-  validate('json', z.object({ mobile, sms_code: smsCode, new_password: password })),
+  validate('json', () => z.object({ mobile, sms_code: smsCode, new_password: password })),
   async (c) => {
     const b = c.req.valid('json');
     noteEvent(c, { mobile: b.mobile });
@@ -55,7 +55,7 @@ usersRoutes.put(
   authEvent('password_change'),
   requireUser,
   jsonBody,
-  validate('json', z.object({ current_password: password, new_password: password, ...captchaFields })),
+  validate('json', () => z.object({ current_password: password, new_password: password, ...captchaFields })),
   async (c) => {
     noteEvent(c, { userId: c.var.userId });
     const { current_password, new_password, ...captcha } = c.req.valid('json');

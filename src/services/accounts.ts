@@ -4,7 +4,7 @@ import type { CaptchaFields } from '../captcha/check';
 import type { Ctx } from '../context';
 import type { Me } from '../contract';
 import { qqBindings, users } from '../db/schema';
-import { accountByLoginQuery, findAccountById, revokeTokensQuery, tokenHolder, tokenStillValid } from '../db/users';
+import { accountByLoginQuery, findAccountById, revokeTokensQuery, tokenHolder, tokenStillValid, type Account } from '../db/users';
 import { AppError } from '../errors';
 import { attemptCountsQuery, checkPassword } from './passwords';
 import { currentUser, loggedIn, maskMobileOrNull, publicUser, type LoggedIn, type PublicUser } from './session';
@@ -19,9 +19,9 @@ export async function passwordLogin(ctx: Ctx, login: string, password: string, c
 
 export type { Me };
 
-/** The account of a token: one read, which also tells whether the token was revoked. */
+/** The account of a token: one read near the user, which also tells whether the token was revoked. */
 export async function me(ctx: Ctx, claims: TokenClaims): Promise<Me> {
-  const account = await findAccountById(ctx.db, claims.userId);
+  const account = await tokenAccount(ctx, claims);
   const user = currentUser(account?.user, claims);
   const binding = account?.binding ?? null;
   return {
@@ -31,6 +31,24 @@ export async function me(ctx: Ctx, claims: TokenClaims): Promise<Me> {
         ? []
         : [{ provider: 'qq', nickname: binding.nickname, avatar: binding.avatar, bound_at: isoTime(binding.createdAt) }],
   };
+}
+
+/**
+ * The account a token stands for, as a read replica near the user knows it. A replica that
+ * does not know the account or the token's version yet (a client without the bookmark
+ * cookie, right after a bind or a password change), or that refuses the browser's
+ * bookmark, is not the last word: the primary is. Token versions only grow, so a replica
+ * that knows a newer one than the token's has the last word on a revoked token.
+ */
+async function tokenAccount(ctx: Ctx, claims: TokenClaims): Promise<Account | null> {
+  let account: Account | null = null;
+  try {
+    account = await findAccountById(ctx.d1, 'replica', claims.userId);
+  } catch (err) {
+    if (ctx.d1.bookmark === null) throw err;
+  }
+  if (account !== null && account.user.tokenVersion >= claims.version) return account;
+  return findAccountById(ctx.d1, 'primary', claims.userId);
 }
 
 /** Removes the account's QQ binding; `not_found` when there is none. One round trip. */

@@ -8,7 +8,7 @@ import { AppError, type ErrorCode } from '../errors';
 import { logError, logWarning } from '../log';
 import { onePer } from '../memo';
 import type { Settings } from '../settings';
-import { issueState, consumeState } from '../oauth/state';
+import { issueState, openState } from '../oauth/state';
 import { issueTicket, type TicketPayload } from '../oauth/ticket';
 import {
   authorizationUrl,
@@ -29,15 +29,31 @@ export type { BindRequired, LoginOutcome };
 /** A stored QQ profile older than this is refreshed after a returning login. */
 export const PROFILE_MAX_AGE_SECONDS = 24 * 60 * 60;
 
-export async function startLogin(ctx: Ctx, browserId: string, next: string): Promise<{ loginUrl: string; state: string }> {
-  const state = await issueState(ctx.kv, browserId, next);
-  return { loginUrl: authorizationUrl(ctx.qq, state), state };
+/** A login to start in the browser: QQ's authorize URL, its state and the cookie that goes with it. */
+export interface StartedLogin {
+  loginUrl: string;
+  state: string;
+  cookie: { name: string; value: string };
 }
 
-/** The web callback: state, then code → token → openid, then the account. */
-export async function finishWebLogin(ctx: Ctx, code: string, state: string, browserId: string | undefined): Promise<LoginOutcome> {
-  const record = await consumeState(ctx.kv, state, browserId);
-  if (record === null) throw new AppError('invalid_state');
+export async function startLogin(ctx: Ctx, next: string, display?: 'mobile'): Promise<StartedLogin> {
+  const issued = await issueState(ctx.settings, next, ctx.now);
+  // Only a `next` too long for a cookie gets here.
+  if (issued === null) throw new AppError('invalid_next');
+  return {
+    loginUrl: authorizationUrl(ctx.qq, issued.state, display),
+    state: issued.state,
+    cookie: { name: issued.cookieName, value: issued.cookieValue },
+  };
+}
+
+/**
+ * The web callback: the state against its cookie (`cookie`, the value of the cookie named
+ * by `cookieNameFor(state)`), then code → token → openid, then the account.
+ */
+export async function finishWebLogin(ctx: Ctx, code: string, state: string, cookie: string | undefined): Promise<LoginOutcome> {
+  const opened = await openState(ctx.settings, state, cookie, ctx.now);
+  if (opened === null) throw new AppError('invalid_state');
   let tokens: QQTokens;
   let identity: QQIdentity;
   try {
@@ -49,7 +65,7 @@ export async function finishWebLogin(ctx: Ctx, code: string, state: string, brow
   if (identity.clientId !== ctx.settings.QQ_APP_ID) {
     throw flowError(new QQError('config', null, 'token issued to another app'), WEB_FLOW_ERRORS);
   }
-  return finishLogin(ctx, tokens, identity, record.next);
+  return finishLogin(ctx, tokens, identity, opened.next);
 }
 
 /** Native apps: the QQ SDK's access token, which must have been issued to our app. */
@@ -65,8 +81,12 @@ export async function finishAppLogin(ctx: Ctx, accessToken: string): Promise<Log
 }
 
 async function finishLogin(ctx: Ctx, tokens: QQTokens, identity: QQIdentity, next: string | null): Promise<LoginOutcome> {
-  const account = await findAccountByOpenid(ctx.db, identity.openid);
+  // Read-only, so a read replica near the user may answer. Writes through the primary
+  // (binds) hand the browser a bookmark that anchors this read (src/db/client.ts).
+  const account = await findAccountByOpenid(ctx.d1, 'replica', identity.openid);
   if (account !== null) {
+    // Accounts kept inactive (say, from a Django shop) cannot log in, through QQ either.
+    if (!account.user.isActive) throw new AppError('invalid_credentials');
     if (account.binding.profileUpdatedAt < seconds(ctx.now) - PROFILE_MAX_AGE_SECONDS) {
       ctx.waitUntil(refreshBinding(ctx, account.binding, tokens, identity));
     }

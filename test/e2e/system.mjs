@@ -27,7 +27,7 @@ export async function startSystem({ logFile }) {
   const log = createWriteStream(logFile);
   /** @type {Served[]} */
   const children = [];
-  /** @type {{ url: string, stop: () => Promise<void> } | null} */
+  /** @type {{ url: string, stop: () => Promise<void>, persistTo: string } | null} */
   let worker = null;
   const stop = async () => {
     await Promise.all([worker?.stop(), ...children.map(stopGroup)]);
@@ -46,7 +46,8 @@ export async function startSystem({ logFile }) {
     await stop();
     throw err;
   }
-  return { workerUrl: worker.url, qqUrl, stop };
+  // persistTo: the local D1/KV state the worker serves from (for tools that write to that D1).
+  return { workerUrl: worker.url, qqUrl, persistTo: worker.persistTo, stop };
 }
 
 /**
@@ -86,7 +87,7 @@ export async function startWorker({ qqUrl, log, settings = {} }) {
     await stop();
     throw err;
   }
-  return { url, stop };
+  return { url, stop, persistTo: state };
 }
 
 /**

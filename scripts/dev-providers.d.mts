@@ -1,2 +1,0 @@
-export declare const DEV_PROVIDER_VARS: Record<'tencent' | 'aliyun' | 'yuntongxun', Record<string, string>>;
-export declare const DEV_CAPTCHA_VARS: Record<'tencent', Record<string, string>>;
