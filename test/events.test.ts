@@ -313,16 +313,22 @@ function failingD1(db: D1Database, pattern: RegExp, bound: unknown[]): D1Databas
     failing.add(proxy);
     return proxy;
   };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'prepare') return (query: string) => (pattern.test(query) ? statement(target.prepare(query), []) : target.prepare(query));
-      if (prop === 'batch') {
-        return (statements: D1PreparedStatement[]) => (statements.some((s) => failing.has(s)) ? fail(bound) : target.batch(statements));
-      }
-      const value = Reflect.get(target, prop);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  // The worker reads and writes through D1 sessions (withSession): those fail the same way.
+  const wrap = <T extends D1Database | D1DatabaseSession>(d1: T): T =>
+    new Proxy(d1, {
+      get(target, prop) {
+        if (prop === 'prepare') return (query: string) => (pattern.test(query) ? statement(target.prepare(query), []) : target.prepare(query));
+        if (prop === 'batch') {
+          return (statements: D1PreparedStatement[]) => (statements.some((s) => failing.has(s)) ? fail(bound) : target.batch(statements));
+        }
+        if (prop === 'withSession' && 'withSession' in target) {
+          return (constraint?: string) => wrap(target.withSession(constraint));
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return wrap(db);
 }
 
 describe('a D1 failure after the answer logs no hash or sealed token', () => {
