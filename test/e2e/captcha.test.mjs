@@ -99,9 +99,7 @@ test('Turnstile api.js renders .cf-turnstile elements by itself and names the da
   await close();
 });
 
-// Skipped: the fake popup's confirm button is not found in the page since the widgets moved
-// under one ticket store; the server-side Tencent Captcha checks are covered in test/captcha-tencent.test.ts.
-test('TCaptcha.js: the popup calls back with ret 0, a ticket and a randstr; closing it calls back with ret 2', { skip: 'fake TCaptcha popup button not rendered; see comment' }, async () => {
+test('TCaptcha.js: the popup calls back with ret 0, a ticket and a randstr; closing it calls back with ret 2', async () => {
   const { close, page, seen } = await widgetPage(
     browser,
     `<button id="send" type="button">获取验证码</button><output id="result"></output>
