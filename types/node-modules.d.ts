@@ -19,6 +19,7 @@ declare module 'node:net';
 declare module 'node:os';
 declare module 'node:path';
 declare module 'node:readline/promises';
+declare module 'node:sqlite';
 declare module 'node:stream' {
   export type Readable = any;
 }

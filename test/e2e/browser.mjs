@@ -130,7 +130,7 @@ function readFrom(file, offset) {
  * A local account made through the public routes, as a site's own client would: a QQ user
  * on the fake, the QQ login, then a bind by mobile + SMS (or, given a `nickname`, a
  * registration), then (unless keepQQ) an unbind. Another `worker` (with its `log`) can be
- * given, and `captcha()` when its SMS codes need one. Returns the login token too.
+ * given, and `captcha()` when its SMS codes need one. Returns the QQ openid and the login token too.
  * @param {{ qqNickname: string, nickname?: string, mobile: string, password: string, keepQQ?: boolean, worker?: string, log?: string, captcha?: () => Promise<Record<string, string>> }} account
  */
 export async function createAccount({ qqNickname, nickname, mobile, password, keepQQ = false, worker = WORKER, log = LOG, captcha = async () => ({}) }) {
@@ -155,7 +155,7 @@ export async function createAccount({ qqNickname, nickname, mobile, password, ke
     const unbound = await fetch(`${worker}/users/me/bindings/qq`, { method: 'DELETE', headers: { authorization: `Bearer ${bound.token}` } });
     assert.equal(unbound.status, 204);
   }
-  return { qqNickname, mobile, password, token: bound.token };
+  return { qqNickname, openid: /** @type {string} */ (qqUser.openid), mobile, password, token: bound.token };
 }
 
 /** @param {string} url @param {unknown} body @param {Record<string, string>} [headers] */

@@ -1,6 +1,6 @@
 // `npm run test:e2e`: starts the fake QQ and the worker (see system.mjs), runs the browser
 // scenarios (test/e2e/*.test.mjs) against them with node's test runner, stops every process
-// it started, and ends with a plain "N passed, N failed" line.
+// it started, and ends with a plain "N passed, N failed" line. Words after `--` pick files.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'node:test';
@@ -8,6 +8,7 @@ import { spec } from 'node:test/reporters';
 import { startSystem } from './system.mjs';
 
 const RESULTS = 'test-results/e2e';
+const only = process.argv.slice(2);
 mkdirSync(RESULTS, { recursive: true });
 const logFile = join(RESULTS, 'system.log');
 
@@ -34,11 +35,14 @@ let failed = 0;
 try {
   const files = readdirSync('test/e2e')
     .filter((/** @type {string} */ name) => name.endsWith('.test.mjs'))
+    // `npm run test:e2e -- login-path`: only the files whose names contain one of the words.
+    .filter((/** @type {string} */ name) => only.length === 0 || only.some((word) => name.includes(word)))
     .map((/** @type {string} */ name) => join('test/e2e', name));
   // Each test file runs in a child process, which inherits these.
   Object.assign(process.env, {
     E2E_WORKER_URL: system.workerUrl,
     E2E_QQ_URL: system.qqUrl,
+    E2E_WORKER_STATE: system.persistTo,
     E2E_LOG: logFile,
     E2E_RESULTS: RESULTS,
   });
