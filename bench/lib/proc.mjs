@@ -29,14 +29,23 @@ function statFields(pid) {
 
 /** PIDs of the live `workerd` processes whose parent is this process. */
 export function workerdChildren() {
+  return childProcesses(process.pid, 'workerd');
+}
+
+/**
+ * PIDs of the live processes whose parent is `parent` (and whose command is `comm`, when given).
+ * @param {number} parent
+ * @param {string} [comm]
+ */
+export function childProcesses(parent, comm) {
   /** @type {number[]} */
   const pids = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const { comm, rest } = statFields(entry);
+      const stat = statFields(entry);
       // rest[0] is the state, rest[1] the parent pid.
-      if (comm === 'workerd' && Number(rest[1]) === process.pid) pids.push(Number(entry));
+      if ((comm === undefined || stat.comm === comm) && Number(stat.rest[1]) === parent) pids.push(Number(entry));
     } catch {
       // the process ended while we looked
     }
