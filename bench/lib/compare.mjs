@@ -61,19 +61,21 @@ export function compareLogins(passes, { root, write }) {
     script_startup_source: first.startup.script_startup_source,
   };
   const cell = (/** @type {unknown} */ v) => (v === undefined || v === null ? '-' : String(v));
+  /** @param {number | null | undefined} v */
+  const fixed = (v, digits = 2) => (v === undefined || v === null ? '-' : v.toFixed(digits));
   const head = ['QQ latency', 'logins/s worker', 'floor', 'Django', 'worker ÷ floor', 'Django ÷ floor', 'CPU ms/login worker', 'floor', 'Django', 'worker ÷ floor', 'Django ÷ floor'];
   const body = rows.map((r) => [
     `${r.qq_latency_ms} ms`,
-    cell(r.worker?.logins_per_s),
-    cell(r.floor?.logins_per_s),
-    cell(r.django?.logins_per_s),
-    cell(r.worker?.logins_per_s_vs_floor),
-    cell(r.django?.logins_per_s_vs_floor),
-    cell(r.worker?.cpu_ms_per_login),
-    cell(r.floor?.cpu_ms_per_login),
-    cell(r.django?.cpu_ms_per_login),
-    cell(r.worker?.cpu_vs_floor),
-    cell(r.django?.cpu_vs_floor),
+    fixed(r.worker?.logins_per_s, 1),
+    fixed(r.floor?.logins_per_s, 1),
+    fixed(r.django?.logins_per_s, 1),
+    fixed(r.worker?.logins_per_s_vs_floor),
+    fixed(r.django?.logins_per_s_vs_floor),
+    fixed(r.worker?.cpu_ms_per_login),
+    fixed(r.floor?.cpu_ms_per_login),
+    fixed(r.django?.cpu_ms_per_login),
+    fixed(r.worker?.cpu_vs_floor),
+    fixed(r.django?.cpu_vs_floor),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]?.length ?? 0)));
   /** @param {string[]} cells */
