@@ -32,8 +32,19 @@ export const DEV_PROVIDER_VARS = {
   },
 };
 
-/** CAPTCHA_PROVIDER=tencent against the fake Tencent Captcha (tickets: POST /captcha/tencent/__fake/tickets). */
+/**
+ * CAPTCHA_PROVIDER=turnstile|tencent against the fake captcha services and their widgets
+ * (fakes/captcha/; tokens also from POST /captcha/turnstile/__fake/tokens, tickets from
+ * POST /captcha/tencent/__fake/tickets).
+ */
 export const DEV_CAPTCHA_VARS = {
+  turnstile: {
+    CAPTCHA_PROVIDER: 'turnstile',
+    TURNSTILE_SITE_KEY: '0xFAKE0000000000000000AA',
+    TURNSTILE_SECRET_KEY: 'dev-only-turnstile-secret',
+    TURNSTILE_VERIFY_URL: `${FAKES}/captcha/turnstile/turnstile/v0/siteverify`,
+    TURNSTILE_SCRIPT_URL: `${FAKES}/captcha/turnstile/turnstile/v0/api.js`,
+  },
   tencent: {
     CAPTCHA_PROVIDER: 'tencent',
     TENCENT_SECRET_ID: 'AKIDfakeTencentSecretId0000000000000',
@@ -41,5 +52,6 @@ export const DEV_CAPTCHA_VARS = {
     TENCENT_CAPTCHA_APP_ID: '190000000',
     TENCENT_CAPTCHA_APP_SECRET_KEY: 'fake-captcha-app-secret-key-0000',
     TENCENT_CAPTCHA_ENDPOINT: `${FAKES}/captcha/tencent`,
+    TENCENT_CAPTCHA_SCRIPT_URL: `${FAKES}/captcha/tcaptcha/TCaptcha.js`,
   },
 };

@@ -23,7 +23,7 @@ if (provider && !providerVars && provider !== 'console' && provider !== 'webhook
   console.error(`[dev] SMS_PROVIDER=${provider}: the fakes serve ${Object.keys(DEV_PROVIDER_VARS).join(', ')}`);
   process.exit(1);
 }
-// CAPTCHA_PROVIDER=tencent: the fake Tencent Captcha (tickets from POST /captcha/tencent/__fake/tickets).
+// CAPTCHA_PROVIDER=turnstile|tencent: a captcha before every SMS, against the fakes and their widgets.
 const captchaVars = captchaBlocks[process.env.CAPTCHA_PROVIDER ?? ''] ?? {};
 const vars = { ...(providerVars ?? (provider ? { SMS_PROVIDER: provider } : {})), ...captchaVars };
 const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CAPTCHA_AFTER } from '../src/auth/throttle';
 import { addAccount, expectedError, freshMobile, harness } from './harness';
+import { TENCENT_CAPTCHA } from './providers';
 import { TURNSTILE_ON } from './settings';
 
 const TURNSTILE = TURNSTILE_ON;
@@ -136,7 +137,7 @@ describe('POST /sms/codes with CAPTCHA_PROVIDER=turnstile', () => {
   it.each([
     ['a token over 4096 characters', { captcha_token: 'x'.repeat(4097) }, 'captcha_token'],
     ['a token that is not a string', { captcha_token: 12345 }, 'captcha_token'],
-    ['a randstr over 256 characters', { captcha_token: 'x', captcha_randstr: 'r'.repeat(257) }, 'captcha_randstr'],
+    ['a randstr over 128 characters', { captcha_token: 'x', captcha_randstr: 'r'.repeat(129) }, 'captcha_randstr'],
   ])('refuses %s with invalid_request naming the field', async (_, extra, field) => {
     const { answer, siteverify } = await measured({ mobile: freshMobile(), ...extra });
     expect(answer.status).toBe(400);
@@ -190,27 +191,36 @@ describe('other captcha settings', () => {
     expect(none.turnstile.calls).toHaveLength(0);
   });
 
-  const TENCENT = {
-    CAPTCHA_PROVIDER: 'tencent',
-    TENCENT_SECRET_ID: 'AKIDtest000000000000000000000000',
-    TENCENT_SECRET_KEY: 'test-tencent-secret-key-000000000',
-    TENCENT_CAPTCHA_APP_ID: '190000001',
-    TENCENT_CAPTCHA_APP_SECRET_KEY: 'test-captcha-app-secret',
-  };
-
-  it('with Tencent Captcha, refuses a ticket without its randstr as invalid_captcha before asking anyone', async () => {
-    const tencent = harness({ settings: TENCENT, deps: { now: () => clock } });
-    const { answer, d1, sms } = await measured({ mobile: freshMobile(), captcha_token: 'tr0ticket' }, tencent);
-    expect(answer.status).toBe(400);
-    expect(answer.body).toEqual(expectedError('invalid_captcha'));
-    expect({ d1, sms }).toEqual({ d1: 0, sms: 0 });
+  it('with Tencent Captcha, sends once DescribeCaptchaResult accepts the widget ticket and its randstr, and only once', async () => {
+    const tencent = harness({ settings: TENCENT_CAPTCHA, deps: { now: () => clock }, providers: { tencentCaptcha: { now: () => clock } } });
+    const { ticket, randstr } = tencent.tencentWidget.issueTicket();
+    const first = await measured({ mobile: freshMobile(), captcha_token: ticket, captcha_randstr: randstr }, tencent);
+    expect(first.answer.status).toBe(202);
+    expect(first.sms).toBe(1);
+    const again = await measured({ mobile: freshMobile(), captcha_token: ticket, captcha_randstr: randstr }, tencent);
+    expect(again.answer.body).toEqual(expectedError('invalid_captcha'));
+    expect({ d1: again.d1, sms: again.sms }).toEqual({ d1: 0, sms: 0 });
+    expect(tencent.providers.tencentCaptcha.checks.map((c) => c.captchaCode)).toEqual([1, 9]);
   });
 
-  it('with Tencent Captcha chosen but its verifier not built, refuses every send with 502 captcha_unavailable', async () => {
+  it('with Tencent Captcha, refuses a wrong randstr, and a ticket without one before asking anyone', async () => {
+    const tencent = harness({ settings: TENCENT_CAPTCHA, deps: { now: () => clock }, providers: { tencentCaptcha: { now: () => clock } } });
+    const { ticket } = tencent.tencentWidget.issueTicket();
+    const without = await measured({ mobile: freshMobile(), captcha_token: ticket }, tencent);
+    expect(without.answer.body).toEqual(expectedError('invalid_captcha'));
+    expect({ d1: without.d1, sms: without.sms }).toEqual({ d1: 0, sms: 0 });
+    expect(tencent.providers.tencentCaptcha.checks).toHaveLength(0);
+    const wrong = await measured({ mobile: freshMobile(), captcha_token: ticket, captcha_randstr: '@zzz' }, tencent);
+    expect(wrong.answer.body).toEqual(expectedError('invalid_captcha'));
+    expect(tencent.providers.tencentCaptcha.checks.map((c) => c.captchaCode)).toEqual([7]);
+  });
+
+  it('with Tencent Captcha failing, answers 502 captcha_unavailable and sends nothing', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const tencent = harness({ settings: TENCENT, deps: { now: () => clock } });
-    const { answer, d1, sms } = await measured({ mobile: freshMobile(), captcha_token: 'tr0ticket', captcha_randstr: '@abc' }, tencent);
-    expect(answer.status).toBe(502);
+    const tencent = harness({ settings: TENCENT_CAPTCHA, deps: { now: () => clock }, providers: { tencentCaptcha: { now: () => clock } } });
+    tencent.providers.tencentCaptcha.mode = 'fail';
+    const { ticket, randstr } = tencent.tencentWidget.issueTicket();
+    const { answer, d1, sms } = await measured({ mobile: freshMobile(), captcha_token: ticket, captcha_randstr: randstr }, tencent);
     expect(answer.body).toEqual(expectedError('captcha_unavailable'));
     expect({ d1, sms }).toEqual({ d1: 0, sms: 0 });
   });

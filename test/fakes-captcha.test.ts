@@ -133,6 +133,6 @@ describe('fake captcha widgets on the dev server', () => {
     expect(fakes.tencentTickets.redeem({ ...another, appId: '1' })).toBe('other-app');
     expect(fakes.tencentTickets.redeem({ ...another, appId })).toBe('ok');
     expect(fakes.tencentTickets.redeem({ ...another, appId })).toBe('used');
-    expect(fakes.tencentTickets.redeem({ ticket: 'tr0nothing', randstr: '@x', appId })).toBe('unknown');
+    expect(fakes.tencentTickets.redeem({ ticket: 't03nothing', randstr: '@x', appId })).toBe('unknown');
   });
 });

@@ -1,5 +1,5 @@
 // Building the bundles as a deploy would (`wrangler deploy --dry-run`), and what can be
-// read off them: size, composition by package, script startup.
+// read off them: size and composition by package (script startup: startup.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -111,45 +111,6 @@ export function bundleComposition(metafile) {
       sizes[key] = (sizes[key] ?? 0) + bytesInOutput;
     }
     return Object.fromEntries(Object.entries(sizes).sort((a, b) => b[1] - a[1]));
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Script startup of the bundle as `wrangler check startup` measures it: workerd loads the
- * prebuilt bundle once under the CPU profiler. Active = profiled CPU that is not idle.
- * @param {string} root
- * @param {string} bundle  the upload form (`--outfile` of the build)
- * @param {string} profileFile
- */
-export async function scriptStartup(root, bundle, profileFile) {
-  const output = await run('npx', ['wrangler', 'check', 'startup', '--worker', bundle, '--outfile', profileFile], { cwd: root });
-  const active = /Active:\s*([\d.]+)\s*ms(?:\s*\(including\s*([\d.]+)\s*ms garbage collection\))?/.exec(output);
-  const fromProfile = profileActiveMs(profileFile);
-  return {
-    active_ms: active ? Number(active[1]) : fromProfile?.active_ms ?? null,
-    gc_ms: active?.[2] ? Number(active[2]) : fromProfile?.gc_ms ?? null,
-    source: 'wrangler check startup',
-  };
-}
-
-/** @param {string} file */
-function profileActiveMs(file) {
-  try {
-    /** @type {import('./types.ts').CpuProfile} */
-    const profile = JSON.parse(readFileSync(file, 'utf8'));
-    const names = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
-    let active = 0;
-    let gc = 0;
-    profile.samples.forEach((id, i) => {
-      const us = profile.timeDeltas[i] ?? 0;
-      const name = names.get(id);
-      if (name === '(idle)') return;
-      active += us;
-      if (name === '(garbage collector)') gc += us;
-    });
-    return { active_ms: Math.round(active / 100) / 10, gc_ms: Math.round(gc / 100) / 10 };
   } catch {
     return null;
   }

@@ -85,7 +85,7 @@ export function svg(results, rows) {
   const lines = [
     `floor_ratio ${fmt(results.floor_ratio, 2)} (CPU per request ${fmt(results.floor_cpu_ratio, 2)}× the floor's): returning-user callback vs the floor worker (2 QQ calls + 1 D1 read + 1 JWT)`,
     `one PBKDF2 (100,000 iterations) per request allows ${fmt(results.pbkdf2_rps)} rps: bind at ${fmt(results.bind_vs_pbkdf2, 2)}×, login at ${fmt(results.login_vs_pbkdf2, 2)}× of it`,
-    `bundle ${thousands(results.bundle.raw_bytes / 1024)} KiB (gzip ${thousands(results.bundle.gzip_bytes / 1024)} KiB) · startup ${fmt(results.startup.script_startup_ms)} ms CPU · new Miniflare → first /healthz ${fmt(results.startup.worker_first_healthz_ms, 0)} ms`,
+    `bundle ${thousands(results.bundle.raw_bytes / 1024)} KiB (gzip ${thousands(results.bundle.gzip_bytes / 1024)} KiB) · script startup ${fmt(results.startup.script_startup_ms)} ms (wrangler check startup), ${fmt(results.startup.script_import_cpu_ms)} ms CPU per fresh import · new Miniflare → first /healthz ${fmt(results.startup.worker_first_healthz_ms, 0)} ms`,
   ];
   if (busy >= 0.2) lines.push(`other processes on the machine used up to ${fmt(busy, 2)} cores during the runs: requests/s are understated; CPU per request is the steadier figure`);
   lines.forEach((l, i) => out.push(`<text x="16" y="${foot + i * 18}" fill="#333">${esc(l)}</text>`));

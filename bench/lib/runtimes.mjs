@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildBundle, bundleComposition, bundleSize, killChildren, scriptStartup } from './build.mjs';
+import { buildBundle, bundleComposition, bundleSize, killChildren } from './build.mjs';
 import { readDevVars, readWranglerToml, startInstance } from './miniflare.mjs';
+import { scriptStartup } from './startup.mjs';
 
 /** @import { Build, Instance, Options, StartupSample } from './types.ts' */
 
@@ -172,8 +173,13 @@ export async function buildAll(root, out, options) {
     wrangler_total_upload: worker.wrangler_total_upload,
     by_package: bundleComposition(metafile),
   };
-  console.log('script startup: wrangler check startup…');
-  const startupProfile = await scriptStartup(root, uploadForm, path.join(out, 'startup.cpuprofile'));
+  console.log('script startup: wrangler check startup (5 runs), then CPU per fresh import in workerd…');
+  const startupProfile = await scriptStartup(root, {
+    uploadForm,
+    bundleFile: worker.entry,
+    profileFile: path.join(out, 'startup.cpuprofile'),
+    compatibilityDate: readWranglerToml(path.join(root, 'wrangler.toml')).compatibilityDate,
+  });
   return { worker, fake, bundle, startupProfile };
 }
 

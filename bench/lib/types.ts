@@ -156,7 +156,7 @@ export interface ChartResults {
   bind_vs_pbkdf2: number | null;
   login_vs_pbkdf2: number | null;
   bundle: { raw_bytes: number; gzip_bytes: number };
-  startup: { script_startup_ms: number | null; worker_first_healthz_ms: number | null };
+  startup: { script_startup_ms: number | null; script_import_cpu_ms: number; worker_first_healthz_ms: number | null };
   routes: Record<string, ReportRow>;
 }
 

@@ -10,7 +10,7 @@ export interface ChallengeOptions {
   /** The app ids (site key, CaptchaAppId) the widget accepts; any other shows an error. */
   appIds: readonly string[];
   tickets: CaptchaTickets;
-  /** What answers start with (Tencent tickets start `tr0`); Turnstile's start `0.`. */
+  /** What answers start with: Turnstile's tokens `0.`, Tencent's tickets `t03`. */
   ticketPrefix: string;
 }
 

@@ -4,9 +4,11 @@
 import { Hono } from 'hono';
 import { challengeRoutes } from './challenge';
 import type { CaptchaTickets, Issued } from './tickets';
+import { FAKE_TENCENT_CAPTCHA } from './tencent';
 import { TCAPTCHA_SCRIPT } from './widgets';
 
-export const FAKE_TENCENT_CAPTCHA_APP_ID = '190000001';
+// Tencent's tickets start so; the fake DescribeCaptchaResult hands out the same.
+const TICKET_PREFIX = 't03';
 
 export interface FakeTencentWidget {
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
@@ -16,14 +18,14 @@ export interface FakeTencentWidget {
 }
 
 export function createFakeTencentWidget(options: { tickets: CaptchaTickets; appId?: string }): FakeTencentWidget {
-  const appId = options.appId ?? FAKE_TENCENT_CAPTCHA_APP_ID;
+  const appId = options.appId ?? String(FAKE_TENCENT_CAPTCHA.captchaAppId);
   const { tickets } = options;
   const app = new Hono();
-  app.route('/', challengeRoutes({ script: { name: 'TCaptcha.js', text: TCAPTCHA_SCRIPT }, appIds: [appId], tickets, ticketPrefix: 'tr0' }));
-  app.post('/__fake/tickets', (c) => c.json(tickets.issue(appId, 'tr0')));
+  app.route('/', challengeRoutes({ script: { name: 'TCaptcha.js', text: TCAPTCHA_SCRIPT }, appIds: [appId], tickets, ticketPrefix: TICKET_PREFIX }));
+  app.post('/__fake/tickets', (c) => c.json(tickets.issue(appId, TICKET_PREFIX)));
   return {
     fetch: async (input, init) => app.fetch(new Request(input, init)),
     appId,
-    issueTicket: () => tickets.issue(appId, 'tr0'),
+    issueTicket: () => tickets.issue(appId, TICKET_PREFIX),
   };
 }

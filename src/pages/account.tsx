@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import { Alert, Avatar, CaptchaBox, PasswordField, QQIcon, Spinner, Submit } from './components';
+import { Alert, Avatar, CaptchaBox, Confirm, PasswordField, QQIcon, Spinner, Submit } from './components';
 import type { Texts } from './texts';
 
 /**
@@ -83,17 +83,7 @@ export const AccountPage: FC<{ t: Texts; loginHref: string }> = ({ t, loginHref 
         {t.notBoundHint}
       </p>
 
-      <div class="confirm" id="unbind-confirm" role="group" aria-labelledby="unbind-question" hidden>
-        <p id="unbind-question">{t.unbindConfirm}</p>
-        <div class="confirm-actions">
-          <button type="button" class="btn btn-danger btn-small" id="unbind-yes">
-            <span class="label">{t.unbindYes}</span>
-          </button>
-          <button type="button" class="btn btn-outline btn-small" id="unbind-no">
-            <span class="label">{t.cancel}</span>
-          </button>
-        </div>
-      </div>
+      <Confirm name="unbind" question={t.unbindConfirm} yes={t.unbindYes} no={t.cancel} />
       <p class="status" id="account-status" role="status"></p>
 
       <Security t={t} />
@@ -140,17 +130,7 @@ const Security: FC<{ t: Texts }> = ({ t }) => (
           <span class="label">{t.logoutEverywhere}</span>
         </button>
       </div>
-      <div class="confirm" id="logout-everywhere-confirm" role="group" aria-labelledby="logout-everywhere-question" hidden>
-        <p id="logout-everywhere-question">{t.logoutEverywhereConfirm}</p>
-        <div class="confirm-actions">
-          <button type="button" class="btn btn-danger btn-small" id="logout-everywhere-yes">
-            <span class="label">{t.logoutEverywhere}</span>
-          </button>
-          <button type="button" class="btn btn-outline btn-small" id="logout-everywhere-no">
-            <span class="label">{t.cancel}</span>
-          </button>
-        </div>
-      </div>
+      <Confirm name="logout-everywhere" question={t.logoutEverywhereConfirm} yes={t.logoutEverywhere} no={t.cancel} />
     </div>
   </>
 );

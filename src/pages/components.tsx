@@ -111,6 +111,24 @@ export const Submit: FC<{ label: string; variant?: 'primary' | 'qq'; id?: string
 /** Where the captcha widget appears in a form when the API asks for one (empty otherwise). */
 export const CaptchaBox: FC<{ t: Texts }> = ({ t }) => <div class="captcha" data-captcha-box role="group" aria-label={t.captchaLabel} hidden></div>;
 
+/**
+ * A yes/no question that opens under the button asking it (`${name}-confirm`, with
+ * `${name}-yes`, the action, and `${name}-no`); see wireConfirm in the script.
+ */
+export const Confirm: FC<{ name: string; question: string; yes: string; no: string }> = ({ name, question, yes, no }) => (
+  <div class="confirm" id={`${name}-confirm`} role="group" aria-labelledby={`${name}-question`} hidden>
+    <p id={`${name}-question`}>{question}</p>
+    <div class="confirm-actions">
+      <button type="button" class="btn btn-danger btn-small" id={`${name}-yes`}>
+        <span class="label">{yes}</span>
+      </button>
+      <button type="button" class="btn btn-outline btn-small" id={`${name}-no`}>
+        <span class="label">{no}</span>
+      </button>
+    </div>
+  </div>
+);
+
 /** A form-level message; role=alert announces it when the script fills it in. */
 export const Alert: FC<{ id: string }> = ({ id }) => <div class="alert" id={id} role="alert" hidden></div>;
 

@@ -2,7 +2,7 @@
 import { PATHS, type LoggedIn } from '../../contract';
 import { api } from './api';
 import { withCaptcha } from './captcha';
-import { byId, setBusy, showAlert } from './dom';
+import { byId, setBusy, showAlert, wireConfirm } from './dom';
 import { inputNamed, onSubmit, showErrors } from './forms';
 import { t } from './page';
 import { saveToken, savedToken } from './session';
@@ -47,17 +47,7 @@ function wirePasswordChange(signOut: (message?: string) => void): void {
 }
 
 function wireLogoutEverywhere(signOut: (message?: string) => void): void {
-  const button = byId('logout-everywhere', HTMLButtonElement);
-  const confirm = byId('logout-everywhere-confirm');
-  const yes = byId('logout-everywhere-yes', HTMLButtonElement);
-  button.addEventListener('click', () => {
-    confirm.hidden = false;
-    byId('logout-everywhere-no').focus();
-  });
-  byId('logout-everywhere-no').addEventListener('click', () => {
-    confirm.hidden = true;
-    button.focus();
-  });
+  const { confirm, yes } = wireConfirm('logout-everywhere', byId('logout-everywhere'));
   yes.addEventListener('click', async () => {
     const token = savedToken();
     setBusy(yes, true);

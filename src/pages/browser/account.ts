@@ -6,7 +6,7 @@
 import { PATHS, type Me } from '../../contract';
 import { wireSecurity } from './account-security';
 import { api } from './api';
-import { byId, setAvatar, setBusy, showAlert, showView } from './dom';
+import { byId, setAvatar, setBusy, showAlert, showView, wireConfirm } from './dom';
 import { takeFragmentLogin } from './handover';
 import { fill, lang, maskMobiles, t } from './page';
 import { forgetToken, saveToken, savedToken } from './session';
@@ -55,17 +55,7 @@ function renderProfile(me: Me): void {
 
 function wireUnbind(me: Me): void {
   const status = byId('account-status');
-  const unbind = byId('unbind', HTMLButtonElement);
-  const confirm = byId('unbind-confirm');
-  const yes = byId('unbind-yes', HTMLButtonElement);
-  unbind.addEventListener('click', () => {
-    confirm.hidden = false;
-    byId('unbind-no').focus();
-  });
-  byId('unbind-no').addEventListener('click', () => {
-    confirm.hidden = true;
-    unbind.focus();
-  });
+  const { confirm, yes } = wireConfirm('unbind', byId('unbind'));
   yes.addEventListener('click', async () => {
     const token = savedToken();
     if (!token) return signOut();

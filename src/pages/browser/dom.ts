@@ -57,6 +57,24 @@ export function unbusyOnRestore(): void {
   });
 }
 
+/**
+ * The Confirm `name` (components.tsx) opens when `trigger` is pressed and closes on "no",
+ * focus following; the caller wires "yes".
+ */
+export function wireConfirm(name: string, trigger: HTMLElement): { confirm: HTMLElement; yes: HTMLButtonElement } {
+  const confirm = byId(`${name}-confirm`);
+  const no = byId(`${name}-no`);
+  trigger.addEventListener('click', () => {
+    confirm.hidden = false;
+    no.focus();
+  });
+  no.addEventListener('click', () => {
+    confirm.hidden = true;
+    trigger.focus();
+  });
+  return { confirm, yes: byId(`${name}-yes`, HTMLButtonElement) };
+}
+
 /** The avatar shows `url` (https only) over the first letter of `name`. */
 export function setAvatar(el: HTMLElement, url: string | null | undefined, name: string | null | undefined): void {
   const img = el.querySelector('img');
