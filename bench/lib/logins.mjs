@@ -6,7 +6,7 @@
 // server sized from a warm-up. Server CPU is read from /proc for all of its processes.
 import http from 'node:http';
 import { parallel } from './client.mjs';
-import { cpuMs, machineBusyMs, ownCpuMs } from './proc.mjs';
+import { cpuBetween, cpuMs, machineBusyMs, ownCpuMs } from './proc.mjs';
 import { sleep } from './measure.mjs';
 import { CLIENT_HEADERS, LOGIN_COOKIE } from './seed.mjs';
 
@@ -186,15 +186,7 @@ async function loginRun({ target, pool, connections, durationS, benchPids, onSta
   latencies.sort((a, b) => a - b);
   /** @param {number} p */
   const pct = (p) => (n === 0 ? null : round(latencies[Math.min(n - 1, Math.ceil(p * n) - 1)] ?? 0));
-  /** @type {Record<string, number | null>} */
-  const byProcess = {};
-  let ours = 0;
-  for (const [role, end] of Object.entries(after)) {
-    if (role === 'machine') continue;
-    const spent = end - (before[role] ?? 0);
-    ours += spent;
-    byProcess[role] = n === 0 ? null : round(spent / n, 3);
-  }
+  const { perUnit: byProcess, otherCores } = cpuBetween(before, after, n, elapsed);
   const serverMs = (after.server ?? 0) - (before.server ?? 0);
   return {
     logins: n,
@@ -208,7 +200,7 @@ async function loginRun({ target, pool, connections, durationS, benchPids, onSta
     cpu_ms_per_login: n === 0 ? null : round(serverMs / n, 3),
     cpu_ms_per_login_by_process: byProcess,
     server_cores_used: round(serverMs / 1000 / elapsed, 2),
-    other_load_cores: round(Math.max(0, ((after.machine ?? 0) - (before.machine ?? 0) - ours) / 1000 / elapsed), 2),
+    other_load_cores: round(otherCores, 2),
     pool_exhausted: exhausted,
   };
 }

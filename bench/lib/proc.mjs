@@ -65,6 +65,30 @@ export function cpuMs(pid) {
   return (ticks * 1000) / CLK_TCK;
 }
 
+/**
+ * What each role of two CPU snapshots (ms so far, by role, with `machine` for the whole
+ * machine) spent in between, per unit of work (request, login; null when there was none),
+ * and the cores everything else on the machine used meanwhile (other people's tests, say:
+ * when it is high, rates are low for reasons outside the server).
+ * @param {Record<string, number>} before
+ * @param {Record<string, number>} after
+ * @param {number} units
+ * @param {number} elapsedS
+ */
+export function cpuBetween(before, after, units, elapsedS) {
+  /** @type {Record<string, number | null>} */
+  const perUnit = {};
+  let ours = 0;
+  for (const [role, end] of Object.entries(after)) {
+    if (role === 'machine') continue;
+    const spent = end - (before[role] ?? 0);
+    ours += spent;
+    perUnit[role] = units === 0 ? null : Math.round((spent / units) * 1000) / 1000;
+  }
+  const otherCores = Math.max(0, ((after.machine ?? 0) - (before.machine ?? 0) - ours) / 1000 / elapsedS);
+  return { perUnit, otherCores };
+}
+
 /** CPU time the whole machine spent busy (all cores, all processes) since boot, in ms: /proc/stat. */
 export function machineBusyMs() {
   /** @type {string} */
