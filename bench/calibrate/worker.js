@@ -9,6 +9,8 @@
 // GET /kv-get      a KV read of an existing key (written once by GET /kv-seed)
 // GET /kv-put      a KV write of a new key (about the size of an OAuth state record)
 // GET /kv-delete   a KV delete
+// GET /log         one event line as the worker writes it (api.md "Logs": one object passed
+//                  to console.log), which the local runtime formats and hands to Miniflare
 // GET /fetch       one outbound fetch (to the SMS hook, env.FETCH_URL), through Miniflare's
 //                  outbound interceptor like every QQ call and webhook delivery
 
@@ -37,6 +39,9 @@ export default {
         return Response.json({ ok: true });
       case '/kv-delete':
         await env.KV.delete(`c:${crypto.randomUUID()}`);
+        return Response.json({ ok: true });
+      case '/log':
+        console.log({ event: 'callback', outcome: 'logged_in', user_id: 10001 });
         return Response.json({ ok: true });
       case '/fetch': {
         const res = await fetch(env.FETCH_URL);

@@ -25,6 +25,7 @@ export async function calibrate({ session, runtimes, options, fixture }) {
     kv_put: '/kv-put',
     kv_delete: '/kv-delete',
     fetch: '/fetch',
+    event_line: '/log',
   };
   const pids = { target: floor.pid, fake_qq_and_hook: fake.pid, worker: worker.pid };
   /** @param {{ stop(): void }} run */

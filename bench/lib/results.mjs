@@ -124,6 +124,7 @@ export function printSummary(results, rows, coldStartSamples) {
     console.log(
       `local simulators, CPU per operation in the runtime process: D1 read ${c.d1_read.cpu_ms_per_op} ms, KV get ${c.kv_get.cpu_ms_per_op} ms, KV put ${c.kv_put.cpu_ms_per_op} ms, KV delete ${c.kv_delete.cpu_ms_per_op} ms; an outbound fetch ${c.fetch.cpu_ms_per_op} ms (a bare request: ${c.noop.cpu_ms_per_req} ms)`,
     );
+    if (c.event_line) console.log(`  one event line (console.log of the contract's object), formatted and handed to Miniflare: ${c.event_line.cpu_ms_per_op} ms`);
   }
   const { bundle, startup } = results;
   console.log(
