@@ -10,18 +10,22 @@
 // lib/measure.mjs   warm-up, timed run and profile of each route
 // lib/calibration.mjs  CPU per local D1/KV operation
 // lib/results.mjs   the results JSON and chart, the printed summary, the verdict
-// lib/compare.mjs   the returning-user login against the floor at every QQ latency
+// lib/django.mjs    the seeds' Django stack (bench/django) on gunicorn
+// lib/logins.mjs    whole logins, side by side: the worker, the floor, the Django stack
+// lib/compare.mjs   the login against the floor (and Django) at every QQ latency
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calibrate } from './lib/calibration.mjs';
 import { compareLogins } from './lib/compare.mjs';
+import { ensureDjangoPackages, startDjango } from './lib/django.mjs';
+import { loginFailures, loginTable, loginTargets, measureLogins, summarizeLogins } from './lib/logins.mjs';
 import { POOL_MARGIN, measureRoutes } from './lib/measure.mjs';
 import { readOptions } from './lib/options.mjs';
 import { machineInfo } from './lib/proc.mjs';
 import { failures, printSummary, summarize, writeResults } from './lib/results.mjs';
 import { routes, selectRoutes } from './lib/routes.mjs';
 import { Session, buildAll, startRuntimes } from './lib/runtimes.mjs';
-import { seed } from './lib/seed.mjs';
+import { SEED_MOBILE, seed } from './lib/seed.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench/.out');
@@ -45,6 +49,7 @@ async function main() {
     `bench: fake QQ latency ${qqLatencies.join(' and ')} ms, ${durationS} s × ${connections} connections per route, ${machine.nproc} × ${machine.cpu_model}`,
   );
 
+  if (withLogins(only)) await ensureDjangoPackages();
   const build = await buildAll(ROOT, OUT, options);
   const passes = [];
   let failed = 0;
@@ -76,6 +81,21 @@ async function runPass(passOptions, build, machine) {
   const context = { session, runtimes, options: passOptions };
   const rows = await measureRoutes(selected, { ...context, out: OUT, workerBundle: build.worker.entry, resetQQ: fixture.resetQQ });
   const calibration = !only || only.includes('calibration') ? await calibrate({ ...context, fixture }) : {};
+  let logins = null;
+  let loginsFailed = 0;
+  if (withLogins(only)) {
+    console.log('whole logins, side by side:');
+    const django = await startDjango(session, ROOT, {
+      qq: runtimes.fake.urls['fake-qq'] ?? '',
+      settings: runtimes.settings,
+      filler: passOptions.filler,
+      openid: fixture.returningOpenid,
+      mobile: SEED_MOBILE,
+    });
+    const loginRows = await measureLogins(loginTargets(runtimes, django), { ...context, django, fixture });
+    logins = summarizeLogins(loginRows, passOptions);
+    loginsFailed = loginFailures(loginRows).length;
+  }
 
   const results = summarize({
     root: ROOT,
@@ -89,9 +109,19 @@ async function runPass(passOptions, build, machine) {
     bundle: build.bundle,
     worker: build.worker,
     startupProfile: build.startupProfile,
+    logins,
   });
   printSummary(results, rows, runtimes.coldStartSamples);
+  if (logins) console.log(`\n${loginTable(logins, passOptions.qqLatencyMs)}`);
   results.total_s = Math.round((performance.now() - started) / 100) / 10;
   writeResults(results, rows, { root: ROOT, out: OUT, partial: only !== null || passOptions.profile });
-  return { results, failed: failures(rows).length };
+  return { results, failed: failures(rows).length + loginsFailed };
+}
+
+/**
+ * Whole logins run with every route, or when --routes names "logins".
+ * @param {string[] | null} only
+ */
+function withLogins(only) {
+  return only === null || only.includes('logins');
 }

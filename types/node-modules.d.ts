@@ -6,11 +6,13 @@ declare module 'node:assert/strict';
 declare module 'node:crypto';
 declare module 'node:child_process' {
   export const execFileSync: any, spawn: any, spawnSync: any;
+  export type ChildProcess = any;
   export type ChildProcessByStdio<I, O, E> = any;
 }
 declare module 'node:fs';
 declare module 'node:http' {
-  export const createServer: any;
+  export const createServer: any, Agent: any, get: any;
+  export type IncomingHttpHeaders = any;
   export type IncomingMessage = any;
   export type ServerResponse = any;
 }

@@ -26,12 +26,12 @@ export function killChildren() {
  * Runs a command (through npx, so the project's pinned tools are used); resolves with its output.
  * @param {string} command
  * @param {string[]} args
- * @param {{ cwd?: string, quiet?: boolean }} [options]
+ * @param {{ cwd?: string, quiet?: boolean, env?: Record<string, string | undefined> }} [options]
  * @returns {Promise<string>}
  */
-export function run(command, args, { cwd, quiet = true } = {}) {
+export function run(command, args, { cwd, quiet = true, env = process.env } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, CI: 'true' } });
     children.add(child);
     child.on('exit', () => children.delete(child));
     let output = '';

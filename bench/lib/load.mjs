@@ -3,7 +3,7 @@
 // after. Requests that need single-use data (OAuth states, QQ codes, bind tickets) take it
 // from a pre-generated pool through autocannon's setupRequest.
 import autocannon from 'autocannon';
-import { cpuMs, machineBusyMs, ownCpuMs } from './proc.mjs';
+import { cpuBetween, cpuMs, machineBusyMs, ownCpuMs } from './proc.mjs';
 
 /** @import { Capture, LoadResult, PoolItem, RequestTemplate, ResponseHeaders, Sample } from './types.ts' */
 /** @typedef {{ stop(): void, on(event: string, listener: (...args: any[]) => void): void }} Run */
@@ -105,18 +105,7 @@ export function load({ url, request, next, connections, duration, amount, pids, 
           .filter(([s]) => Number(s) < 200 || Number(s) > 299)
           .reduce((sum, [, c]) => sum + c, 0);
         const elapsed = (endedAt - startedAt) / 1000;
-        /** @type {Record<string, number | null>} */
-        const cpu = {};
-        let ours = 0;
-        for (const [role, end] of Object.entries(cpuEnd)) {
-          if (role === 'machine') continue;
-          const spent = end - (cpuAtStart[role] ?? 0);
-          ours += spent;
-          cpu[role] = n === 0 ? null : round(spent / n, 3);
-        }
-        // Cores used by everything else on the machine meanwhile (other people's tests, say):
-        // when it is high, requests/s is low for reasons outside the worker.
-        const otherCores = Math.max(0, ((cpuEnd.machine ?? 0) - (cpuAtStart.machine ?? 0) - ours) / 1000 / elapsed);
+        const { perUnit: cpu, otherCores } = cpuBetween(cpuAtStart, cpuEnd, n, elapsed);
         resolve({
           requests: n,
           elapsed_s: round(elapsed, 2),

@@ -9,7 +9,8 @@ const HELP = `npm run bench -- [--qq-latency MS[,MS…]] [--duration S] [--conne
   --duration     seconds per route (default 8)
   --connections  concurrent connections (default 10)
   --filler       other accounts (user + QQ binding) in D1 (default 10000)
-  --routes       only these routes ("calibration" for the D1/KV calibration)
+  --routes       only these routes ("calibration" for the D1/KV calibration, "logins"
+                 for whole logins on the worker, the floor and the Django stack)
                  (results then go to bench/.out/partial.json)
   --no-build     reuse the bundles in bench/.out (for iterating on the bench only)
   --profile      also take a V8 CPU profile of the target isolate during each run

@@ -29,14 +29,23 @@ function statFields(pid) {
 
 /** PIDs of the live `workerd` processes whose parent is this process. */
 export function workerdChildren() {
+  return childProcesses(process.pid, 'workerd');
+}
+
+/**
+ * PIDs of the live processes whose parent is `parent` (and whose command is `comm`, when given).
+ * @param {number} parent
+ * @param {string} [comm]
+ */
+export function childProcesses(parent, comm) {
   /** @type {number[]} */
   const pids = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const { comm, rest } = statFields(entry);
+      const stat = statFields(entry);
       // rest[0] is the state, rest[1] the parent pid.
-      if (comm === 'workerd' && Number(rest[1]) === process.pid) pids.push(Number(entry));
+      if ((comm === undefined || stat.comm === comm) && Number(stat.rest[1]) === parent) pids.push(Number(entry));
     } catch {
       // the process ended while we looked
     }
@@ -54,6 +63,30 @@ export function cpuMs(pid) {
   // utime and stime are fields 14 and 15 of stat; rest starts at field 3.
   const ticks = Number(rest[11]) + Number(rest[12]);
   return (ticks * 1000) / CLK_TCK;
+}
+
+/**
+ * What each role of two CPU snapshots (ms so far, by role, with `machine` for the whole
+ * machine) spent in between, per unit of work (request, login; null when there was none),
+ * and the cores everything else on the machine used meanwhile (other people's tests, say:
+ * when it is high, rates are low for reasons outside the server).
+ * @param {Record<string, number>} before
+ * @param {Record<string, number>} after
+ * @param {number} units
+ * @param {number} elapsedS
+ */
+export function cpuBetween(before, after, units, elapsedS) {
+  /** @type {Record<string, number | null>} */
+  const perUnit = {};
+  let ours = 0;
+  for (const [role, end] of Object.entries(after)) {
+    if (role === 'machine') continue;
+    const spent = end - (before[role] ?? 0);
+    ours += spent;
+    perUnit[role] = units === 0 ? null : Math.round((spent / units) * 1000) / 1000;
+  }
+  const otherCores = Math.max(0, ((after.machine ?? 0) - (before.machine ?? 0) - ours) / 1000 / elapsedS);
+  return { perUnit, otherCores };
 }
 
 /** CPU time the whole machine spent busy (all cores, all processes) since boot, in ms: /proc/stat. */

@@ -10,18 +10,19 @@ import { svg, table } from './report.mjs';
 /** @import { machineInfo } from './proc.mjs' */
 /** @import { bundleSize, bundleComposition } from './build.mjs' */
 /** @import { scriptStartup } from './startup.mjs' */
+/** @import { LoginSummary } from './logins.mjs' */
 
 /**
  * @typedef {ReturnType<typeof bundleSize> & { wrangler_total_upload: string | null, by_package: ReturnType<typeof bundleComposition> }} Bundle
  * @typedef {{
  *   root: string, options: Options, machine: ReturnType<typeof machineInfo>, storage: string, poolMargin: number,
  *   rows: Row[], calibration: Calibration, runtimes: Runtimes, bundle: Bundle, worker: Build,
- *   startupProfile: Awaited<ReturnType<typeof scriptStartup>>,
+ *   startupProfile: Awaited<ReturnType<typeof scriptStartup>>, logins: LoginSummary | null,
  * }} Inputs
  */
 
 /** @param {Inputs} i */
-export function summarize({ root, options, machine, storage, poolMargin, rows, calibration, runtimes, bundle, worker, startupProfile }) {
+export function summarize({ root, options, machine, storage, poolMargin, rows, calibration, runtimes, bundle, worker, startupProfile, logins }) {
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
   const { coldStarts } = runtimes;
   /** @param {(s: StartupSample) => number | undefined} pick */
@@ -77,6 +78,8 @@ export function summarize({ root, options, machine, storage, poolMargin, rows, c
     floor_ratio: ratio(by.callback_returning, by.floor_callback),
     floor_cpu_ratio: cpuRatio(by.callback_returning, by.floor_callback),
     login_vs_floor: loginVsFloor(by.authorization, by.callback_returning, by.floor_callback),
+    /** Whole logins measured side by side: the worker, the floor and the Django stack (bench/lib/logins.mjs). */
+    full_logins: logins,
     pbkdf2_rps: by.pbkdf2?.rps ?? null,
     simulator_cpu_ms_per_op: Object.keys(calibration).length ? calibration : null,
     bind_vs_pbkdf2: ratio(by.bind, by.pbkdf2),
@@ -110,7 +113,7 @@ export function printSummary(results, rows, coldStartSamples) {
   const login = results.login_vs_floor;
   if (login !== null) {
     console.log(
-      `returning-user login (authorization + callback) vs the floor's callback: CPU ${login.worker_cpu_ms_per_login} vs ${login.floor_cpu_ms_per_login} ms per login (${login.cpu_ratio}×), ${login.worker_logins_per_s} vs ${login.floor_logins_per_s} logins/s (${login.throughput_ratio}×)`,
+      `returning-user login derived from the two routes (authorization + callback) vs the floor's callback: CPU ${login.worker_cpu_ms_per_login} vs ${login.floor_cpu_ms_per_login} ms per login (${login.cpu_ratio}×), ${login.worker_logins_per_s} vs ${login.floor_logins_per_s} logins/s (${login.throughput_ratio}×)`,
     );
   }
   if (results.pbkdf2_rps !== null) {

@@ -116,13 +116,14 @@ export function routes(f) {
 
 /**
  * The routes --routes names (all without it); throws on a name that is neither a route
- * nor "calibration".
+ * nor "calibration" or "logins".
  * @param {Route[]} all
  * @param {string[] | null} only
  */
 export function selectRoutes(all, only) {
   if (only === null) return all;
-  const unknown = only.filter((name) => name !== 'calibration' && !all.some((r) => r.name === name));
-  if (unknown.length) throw new Error(`unknown route ${unknown.join(', ')} in --routes; known: ${all.map((r) => r.name).join(', ')}, calibration`);
+  const extra = ['calibration', 'logins'];
+  const unknown = only.filter((name) => !extra.includes(name) && !all.some((r) => r.name === name));
+  if (unknown.length) throw new Error(`unknown route ${unknown.join(', ')} in --routes; known: ${[...all.map((r) => r.name), ...extra].join(', ')}`);
   return all.filter((r) => only.includes(r.name));
 }

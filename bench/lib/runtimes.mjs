@@ -1,7 +1,9 @@
 // The processes a bench run needs: the bundles (built as a deploy would), and three workerd
 // processes through Miniflare (the worker; the floor and calibration workers; the fake QQ
-// and the SMS hook), with their local D1/KV on tmpfs. A session tracks them all so that
-// they stop at the end, on error and on Ctrl-C.
+// and the SMS hook), with their local D1/KV on tmpfs, plus the Django stack's gunicorn
+// (./django.mjs). A session tracks them all so that they stop at the end, on error and on
+// Ctrl-C.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +25,8 @@ export class Session {
   stateDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'qq-login-bench-'));
   /** @type {Instance[]} */
   instances = [];
+  /** Other long-running processes (gunicorn), each the leader of its own process group. @type {Set<import('node:child_process').ChildProcess>} */
+  processes = new Set();
   /** The load run in progress (autocannon), stopped first on Ctrl-C. @type {{ stop(): void } | null} */
   activeRun = null;
   /** @type {Promise<void> | null} */
@@ -34,6 +38,7 @@ export class Session {
     // exiting at once, before an async cleanup could finish: the state directory goes on exit.
     process.on('exit', () => {
       killChildren();
+      for (const child of this.processes) killGroup(child, 'SIGKILL');
       this.removeStateDir();
     });
     for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -67,8 +72,39 @@ export class Session {
     return instance;
   }
 
-  /** Stops every instance started so far (between two passes); the state directory stays. */
+  /**
+   * Starts a long-running process in its own process group (so that its children stop with
+   * it), stopped by stopInstances and cleanup.
+   * @param {string} command
+   * @param {string[]} args
+   * @param {{ cwd: string, env: Record<string, string | undefined> }} options
+   */
+  spawn(command, args, { cwd, env }) {
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.processes.add(child);
+    child.on('exit', () => this.processes.delete(child));
+    return child;
+  }
+
+  /** Stops the processes `spawn` started: SIGINT (gunicorn's quick shutdown), SIGKILL after 5 s. */
+  async stopProcesses() {
+    await Promise.all(
+      [...this.processes].map(async (child) => {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        killGroup(child, 'SIGINT');
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+        killGroup(child, 'SIGKILL'); // workers the master left behind, if any
+        this.processes.delete(child);
+      }),
+    );
+  }
+
+  /** Stops every instance and process started so far (between two passes); the state directory stays. */
   async stopInstances() {
+    await this.stopProcesses();
     for (const instance of this.instances.splice(0).reverse()) {
       await instance.mf.dispose().catch((err) => console.error(`dispose ${instance.label}: ${err?.message ?? err}`));
     }
@@ -78,6 +114,7 @@ export class Session {
   cleanup() {
     this.cleaning ??= (async () => {
       this.activeRun?.stop();
+      await this.stopProcesses();
       for (const instance of this.instances.reverse()) {
         await instance.mf.dispose().catch((err) => console.error(`dispose ${instance.label}: ${err?.message ?? err}`));
       }
@@ -92,6 +129,18 @@ export class Session {
     } catch (err) {
       console.error(`could not remove ${this.stateDir}: ${err instanceof Error ? err.message : err}`);
     }
+  }
+}
+
+/**
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {'SIGINT' | 'SIGKILL'} signal
+ */
+function killGroup(child, signal) {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
   }
 }
 

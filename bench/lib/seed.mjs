@@ -14,7 +14,7 @@ export const CLIENT_HEADERS = { 'cf-connecting-ip': '198.51.100.7', 'accept-lang
 export const PASSWORD = 'bench-password-0001';
 export const SEED_MOBILE = '13700000001';
 /** The start of the name of each login's cookie (src/oauth/state.ts; no `__Host-` over http). */
-const LOGIN_COOKIE = 'qq_login_';
+export const LOGIN_COOKIE = 'qq_login_';
 
 /**
  * @param {Runtimes} runtimes

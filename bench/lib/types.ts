@@ -166,3 +166,36 @@ export interface CpuProfile {
   samples: number[];
   timeDeltas: number[];
 }
+
+/** The servers whose whole returning-user login is measured side by side (bench/lib/logins.mjs). */
+export type LoginTargetName = 'worker' | 'floor' | 'django';
+
+/** What one login loop saw: a login that answered as expected, or why not. */
+export type LoginOutcome = { ok: true } | { ok: false; sample: string };
+
+/** One run of full logins against one server: N clients, each looping a whole login. */
+export interface LoginResult {
+  logins: number;
+  elapsed_s: number;
+  logins_per_s: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  errors: number;
+  error_rate: number;
+  samples: string[];
+  /** Server CPU (all its processes) over the run ÷ logins answered. */
+  cpu_ms_per_login: number | null;
+  cpu_ms_per_login_by_process: Record<string, number | null>;
+  server_cores_used: number;
+  other_load_cores: number;
+  pool_exhausted: boolean;
+}
+
+export interface LoginRow extends LoginResult {
+  target: LoginTargetName;
+  label: string;
+  /** The requests of one login. */
+  what: string;
+  prep_s: number;
+  warmup: { logins: number; logins_per_s: number; errors: number };
+}
