@@ -36,7 +36,7 @@ try {
   const files = readdirSync('test/e2e')
     .filter((/** @type {string} */ name) => name.endsWith('.test.mjs'))
     // `npm run test:e2e -- login-path`: only the files whose names contain one of the words.
-    .filter((/** @type {string} */ name) => only.length === 0 || only.some((word) => name.includes(word)))
+    .filter((/** @type {string} */ name) => only.length === 0 || only.some((/** @type {string} */ word) => name.includes(word)))
     .map((/** @type {string} */ name) => join('test/e2e', name));
   // Each test file runs in a child process, which inherits these.
   Object.assign(process.env, {
