@@ -59,6 +59,8 @@ export function compareLogins(passes, { root, write }) {
     wrangler_total_upload: first.bundle.wrangler_total_upload,
     script_startup_cpu_ms: first.startup.script_startup_ms,
     script_startup_source: first.startup.script_startup_source,
+    script_startup_sampled_ms: first.startup.script_startup_sampled_ms,
+    script_import_cpu_ms: first.startup.script_import_cpu_ms,
   };
   const cell = (/** @type {unknown} */ v) => (v === undefined || v === null ? '-' : String(v));
   /** @param {number | null | undefined} v */
@@ -91,7 +93,7 @@ export function compareLogins(passes, { root, write }) {
         const d = r.derived_from_routes;
         return `derived from the route runs at ${r.qq_latency_ms} ms: worker ${cell(d?.worker_logins_per_s)} vs floor ${cell(d?.floor_logins_per_s)} logins/s (${cell(d?.throughput_ratio)}×), CPU ${cell(d?.worker_cpu_ms_per_login)} vs ${cell(d?.floor_cpu_ms_per_login)} ms (${cell(d?.cpu_ratio)}×)`;
       }),
-    `bundle: gzip ${(comparison.bundle_gzip_bytes / 1024).toFixed(1)} KiB (wrangler: ${comparison.wrangler_total_upload ?? 'n/a'}); script startup ${cell(comparison.script_startup_cpu_ms)} ms CPU (${comparison.script_startup_source})`,
+    `bundle: gzip ${(comparison.bundle_gzip_bytes / 1024).toFixed(1)} KiB (wrangler: ${comparison.wrangler_total_upload ?? 'n/a'}); script startup ${cell(comparison.script_startup_cpu_ms)} ms (${comparison.script_startup_source}; ${cell(comparison.script_startup_sampled_ms)} ms without its profiler's stall), ${cell(comparison.script_import_cpu_ms)} ms of workerd CPU per fresh import`,
   ];
   console.log(lines.join('\n'));
   if (write) {
