@@ -26,8 +26,10 @@ export async function sha256Hex(value: string): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value))));
 }
 
-export async function hmacSha256(key: string, value: string): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+/** HMAC-SHA256 of `value` under a text key or raw key bytes (the request signers chain them). */
+export async function hmacSha256(key: string | Uint8Array, value: string): Promise<Uint8Array> {
+  const raw = typeof key === 'string' ? encoder.encode(key) : key;
+  const k = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await crypto.subtle.sign('HMAC', k, encoder.encode(value)));
 }
 

@@ -2,6 +2,8 @@
  * MD5 (RFC 1321), which WebCrypto does not offer. 容联云 signs its requests with it; it
  * protects nothing here beyond what that provider requires, and is used for nothing else.
  */
+import { toHex } from './crypto';
+
 const encoder = new TextEncoder();
 
 // Per-round left rotations (RFC 1321 3.4).
@@ -64,5 +66,5 @@ export function md5Hex(text: string): string {
   }
   const out = new DataView(new ArrayBuffer(16));
   [a0, b0, c0, d0].forEach((word, i) => out.setUint32(i * 4, word, true));
-  return Array.from(new Uint8Array(out.buffer), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(out.buffer));
 }

@@ -2,11 +2,9 @@
  * Alibaba Cloud's V3 request signature, ACS3-HMAC-SHA256, with WebCrypto only. The fake
  * Alibaba Cloud service verifies with the same steps over the request it received.
  */
-import { sha256Hex, toHex } from '../crypto';
+import { hmacSha256, sha256Hex, toHex } from '../crypto';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
-
-const encoder = new TextEncoder();
 
 /** RFC 3986 percent-encoding of UTF-8: only `A-Z a-z 0-9 - _ . ~` stay as they are. */
 export function percentEncode(value: string): string {
@@ -49,8 +47,7 @@ export async function acs3Sign(input: Acs3Input): Promise<Acs3Signature> {
   const canonicalHeaders = headers.map(([name, value]) => `${name}:${value}\n`).join('');
   const canonicalRequest = [input.method, input.uri, canonicalQuery(input.query), canonicalHeaders, signedHeaders, input.payloadHash].join('\n');
   const stringToSign = `${ACS3_ALGORITHM}\n${await sha256Hex(canonicalRequest)}`;
-  const key = await crypto.subtle.importKey('raw', encoder.encode(input.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const signature = toHex(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(stringToSign))));
+  const signature = toHex(await hmacSha256(input.secret, stringToSign));
   return { signedHeaders, canonicalRequest, stringToSign, signature };
 }
 

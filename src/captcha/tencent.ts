@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import type { Deps } from '../deps';
 import type { Settings } from '../settings';
 import { readTencentAnswer, tencentHeaders } from '../tencent/api';
-import { CaptchaError, type CaptchaVerifier } from './provider';
+import { CaptchaError, postToCaptcha, type CaptchaVerifier } from './provider';
 
 const answerSchema = z.object({ CaptchaCode: z.number(), CaptchaMsg: z.optional(z.string()) });
 
@@ -45,7 +45,8 @@ export function tencentCaptcha(settings: Settings, deps: Deps): CaptchaVerifier 
         body,
         nowMs: deps.now(),
       });
-      const text = await post(deps, `${endpoint}/`, headers, body);
+      const { status, text } = await postToCaptcha(deps.fetch, `${endpoint}/`, { headers, body, timeoutMs: deps.timeoutMs });
+      if (status !== 200) throw new CaptchaError('unavailable', `captcha service answered HTTP ${status}`);
       const read = readTencentAnswer(text, answerSchema);
       if (read === null) throw new CaptchaError('unavailable', 'captcha service answered something unreadable');
       const words = (code: string | number, message = '') => `${code}: ${message.replaceAll(token, '[ticket]').slice(0, 200)}`;
@@ -55,19 +56,4 @@ export function tencentCaptcha(settings: Settings, deps: Deps): CaptchaVerifier 
       if (read.response.CaptchaCode !== 1) throw new CaptchaError('rejected', words(read.response.CaptchaCode, read.response.CaptchaMsg));
     },
   };
-}
-
-/** The answer's text; a network failure, a timeout or a non-200 status is `unavailable`. */
-async function post(deps: Deps, url: string, headers: Record<string, string>, body: string): Promise<string> {
-  let response: Response;
-  let text: string;
-  try {
-    response = await deps.fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(deps.timeoutMs) });
-    text = await response.text();
-  } catch (err) {
-    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-    throw new CaptchaError('unavailable', timedOut ? 'captcha service timed out' : 'captcha service unreachable');
-  }
-  if (response.status !== 200) throw new CaptchaError('unavailable', `captcha service answered HTTP ${response.status}`);
-  return text;
 }

@@ -67,6 +67,6 @@ export function readTencentAnswer<T>(text: string, schema: z.ZodMiniType<T>): Te
   if (!outer.success) return null;
   const error = outer.data.Response.Error;
   if (error !== undefined) return { error: { code: error.Code, message: error.Message } };
-  const inner = z.object({ Response: schema }).safeParse(json);
-  return inner.success ? { response: inner.data.Response } : null;
+  const inner = schema.safeParse(Reflect.get(json as object, 'Response'));
+  return inner.success ? { response: inner.data } : null;
 }

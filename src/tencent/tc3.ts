@@ -5,11 +5,9 @@
  *
  * API 3.0 always POSTs to `/` without a query, so the canonical URI and query are fixed.
  */
-import { sha256Hex, toHex } from '../crypto';
+import { hmacSha256, sha256Hex, toHex } from '../crypto';
 
 export const TC3_ALGORITHM = 'TC3-HMAC-SHA256';
-
-const encoder = new TextEncoder();
 
 export interface Tc3Input {
   secretKey: string;
@@ -45,10 +43,10 @@ export async function tc3Sign(input: Tc3Input): Promise<Tc3Signature> {
   const date = utcDate(input.timestamp);
   const scope = `${date}/${input.service}/tc3_request`;
   const stringToSign = [TC3_ALGORITHM, String(input.timestamp), scope, await sha256Hex(canonicalRequest)].join('\n');
-  let key = await hmac(encoder.encode(`TC3${input.secretKey}`), date);
-  key = await hmac(key, input.service);
-  key = await hmac(key, 'tc3_request');
-  const signature = toHex(await hmac(key, stringToSign));
+  let key = await hmacSha256(`TC3${input.secretKey}`, date);
+  key = await hmacSha256(key, input.service);
+  key = await hmacSha256(key, 'tc3_request');
+  const signature = toHex(await hmacSha256(key, stringToSign));
   return { date, signedHeaders, canonicalRequest, stringToSign, signature };
 }
 
@@ -76,9 +74,4 @@ export function parseTc3Authorization(value: string): Tc3Authorization | null {
 /** `yyyy-mm-dd` of a Unix time, in UTC (never local time: it would break at midnight). */
 export function utcDate(timestamp: number): string {
   return new Date(timestamp * 1000).toISOString().slice(0, 10);
-}
-
-async function hmac(key: Uint8Array, message: string): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', k, encoder.encode(message)));
 }
