@@ -207,6 +207,25 @@ describe('D1 sessions: writes and reading one’s own writes', () => {
     }
   });
 
+  it('a bookmark D1 refuses does not break a QQ login: the callback reads the primary instead', async () => {
+    const h = harness();
+    const browser = new Browser();
+    const { openid } = await bindIn(h, browser);
+    const bookmark = browser.cookies.get('d1_bookmark');
+    const counted = h.env.DB as D1Database;
+    h.env.DB = staleReplica(counted, 'refuseBookmarks');
+    try {
+      const start = await h.call<{ state: string }>('GET', '/oauth/qq/authorization', { browser });
+      const code = h.qq.issueCode({ openid, redirectUri: 'http://localhost:8787/login/qq/callback' });
+      const { result, counts } = await h.measure(() => h.call('GET', `/oauth/qq/callback?code=${code}&state=${start.body.state}`, { browser }));
+      expect(result.status).toBe(200);
+      expect(result.body).toMatchObject({ status: 'logged_in' });
+      expect(counts.sessions).toEqual([bookmark, 'first-primary']);
+    } finally {
+      h.env.DB = counted;
+    }
+  });
+
   it('a token for an account that no longer exists is refused after asking the primary', async () => {
     const h = harness();
     const { token, userId } = await h.signUp(freshMobile());

@@ -52,7 +52,16 @@ export class RequestDb {
    */
   async first<C extends PreparedQueryConfig>(on: Session, query: SQLitePreparedQuery<C>, values: Record<string, unknown>): Promise<C['get']> {
     const { sql, params } = query.getQuery();
-    const rows = await this.session(on).prepare(sql).bind(...fillPlaceholders(params, values)).raw();
+    const bound = fillPlaceholders(params, values);
+    let rows: unknown[][];
+    try {
+      rows = await this.session(on).prepare(sql).bind(...bound).raw();
+    } catch (err) {
+      // A bookmark D1 refuses (another database's, or one it no longer knows) is the
+      // browser's stale cookie, not a fault: the primary has every write it could anchor.
+      if (on !== 'replica' || this.bookmark === null) throw err;
+      rows = await this.session('primary').prepare(sql).bind(...bound).raw();
+    }
     const mapped = query.mapResult(rows, false);
     return Array.isArray(mapped) ? mapped[0] : undefined;
   }

@@ -36,17 +36,13 @@ export async function me(ctx: Ctx, claims: TokenClaims): Promise<Me> {
 /**
  * The account a token stands for, as a read replica near the user knows it. A replica that
  * does not know the account or the token's version yet (a client without the bookmark
- * cookie, right after a bind or a password change), or that refuses the browser's
- * bookmark, is not the last word: the primary is. Token versions only grow, so a replica
- * that knows a newer one than the token's has the last word on a revoked token.
+ * cookie, right after a bind or a password change) is not the last word: the primary is.
+ * (A bookmark D1 refuses sends the read there too: src/db/client.ts.) Token versions only
+ * grow, so a replica that knows a newer one than the token's has the last word on a
+ * revoked token.
  */
 async function tokenAccount(ctx: Ctx, claims: TokenClaims): Promise<Account | null> {
-  let account: Account | null = null;
-  try {
-    account = await findAccountById(ctx.d1, 'replica', claims.userId);
-  } catch (err) {
-    if (ctx.d1.bookmark === null) throw err;
-  }
+  const account = await findAccountById(ctx.d1, 'replica', claims.userId);
   if (account !== null && account.user.tokenVersion >= claims.version) return account;
   return findAccountById(ctx.d1, 'primary', claims.userId);
 }
