@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { addAccount, freshMobile, harness, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
@@ -162,6 +162,40 @@ describe('POST /users/login', () => {
     expect(row?.password_hash).toMatch(/^pbkdf2_sha256\$100000\$[A-Za-z0-9]{22}\$/);
     expect((await login(h, username, 'lètmein-again')).status).toBe(200);
     expect((await login(h, username, 'wrong password')).status).toBe(401);
+  });
+
+  it('the hash upgrade never overwrites a password changed while it was being derived', async () => {
+    const h = harness();
+    const username = freshUsername();
+    const id = await addAccount({ username, password: 'placeholder' });
+    const legacy = 'pbkdf2_sha256$10000$seasalt$Pht1I1bKbmG4HYJlcNBXLy9Dlne7T+uk0OELGivi4dc=';
+    await h.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(legacy, id).run();
+    // The upgrade's derivation (the second one) is held until the password has changed.
+    let started = (): void => {};
+    let release = (): void => {};
+    const upgradeStarted = new Promise<void>((resolve) => (started = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const original = crypto.subtle.deriveBits.bind(crypto.subtle);
+    let calls = 0;
+    const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation(async (algorithm, key, length) => {
+      if (++calls === 2) {
+        started();
+        await held;
+      }
+      return original(algorithm, key, length);
+    });
+    try {
+      expect((await login(h, username, 'lètmein-again')).status).toBe(200);
+      await upgradeStarted;
+      const changed = 'pbkdf2_sha256$100000$othersalt0000000000000$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+      await h.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(changed, id).run();
+      release();
+      await h.settle();
+      const row = await h.db.prepare('SELECT password_hash FROM users WHERE id = ?').bind(id).first<{ password_hash: string }>();
+      expect(row?.password_hash).toBe(changed);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('logs in by username with the login answer, without next', async () => {

@@ -80,7 +80,11 @@ export async function checkPassword(
 async function upgradeHash(ctx: Ctx, user: User, password: string): Promise<void> {
   try {
     const passwordHash = await hashPassword(password);
-    await ctx.db.update(users).set({ passwordHash, updatedAt: seconds(ctx.now) }).where(eq(users.id, user.id));
+    // Only over the hash just verified: a password changed or reset meanwhile stays.
+    await ctx.db
+      .update(users)
+      .set({ passwordHash, updatedAt: seconds(ctx.now) })
+      .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash)));
   } catch (err) {
     logWarning('password hash upgrade failed', err);
   }
