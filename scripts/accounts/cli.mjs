@@ -152,14 +152,20 @@ async function importDump(file, target, labels, dryRun) {
   if (statements.length > 0) {
     if (target.remote) await confirmRemote(plan);
     const dir = mkdtempSync(join(tmpdir(), 'accounts-import-'));
+    // Password hashes: readable by this user only, and gone when the import ends, Ctrl-C included.
+    const removeDir = () => rmSync(dir, { recursive: true, force: true });
+    const interrupted = () => {
+      removeDir();
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
     try {
       const sqlFile = join(dir, 'import.sql');
-      // Password hashes: readable by this user only, and gone when the import ends.
       writeFileSync(sqlFile, statements.join('\n\n') + '\n', { mode: 0o600 });
-      chmodSync(sqlFile, 0o600);
       await spinning(`writing to ${where(target)} (${statements.length} statements, one transaction)`, executeFile(flags, sqlFile));
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+      removeDir();
     }
   }
   printSummary(plan, app, sequence, 'were');
@@ -195,6 +201,8 @@ async function exportDump(file, target, labels, format) {
   const [users = [], bindings = []] = /** @type {[import('./fixture.ts').UserRow[], import('./fixture.ts').BindingRow[]]} */ (rows);
   try {
     writeFileSync(file, JSON.stringify(toFixture(users, bindings, format, labels), null, 2) + '\n', { mode: 0o600 });
+    // `mode` applies only to a new file: an existing one is made private too (it holds every hash).
+    chmodSync(file, 0o600);
   } catch (err) {
     throw new Refused(`cannot write ${file}: ${err instanceof Error ? err.message : err}`);
   }

@@ -9,6 +9,8 @@
  * `created_time`, `updated_time`, `is_deleted`), told apart by their fields.
  */
 import * as z from 'zod/mini';
+// The worker's own mobile rule: spaces, dashes and +86/86 removed.
+import { normalizeMobile } from '../../src/http/fields.ts';
 import { parseDjangoTime } from './times.ts';
 
 export interface Labels {
@@ -57,10 +59,6 @@ export interface Dump {
 
 export type DumpResult = { ok: true; dump: Dump } | { ok: false; problems: string[] };
 
-/** The worker's mobile rule (src/http/fields.ts): spaces, dashes and +86/86 removed. */
-export function normalizeMobile(value: string): string {
-  return value.replace(/[\s-]/g, '').replace(/^(?:\+86|86)(?=1\d{10}$)/, '');
-}
 const MOBILE = /^1[3-9]\d{9}$/;
 
 const noNul = z.refine<string>((v) => !v.includes('\u0000'), 'contains a NUL character');

@@ -2,6 +2,7 @@
  * Decides an import: every conflict in the dump or against D1 is found first (and
  * reported by name), then the writes are laid out as SQL statements within D1's limits.
  */
+import { maskMobile } from '../../src/log.ts';
 import type { Dump, ImportBinding, ImportUser, UserRef } from './dump.ts';
 
 /** The key columns of what D1 already holds. */
@@ -101,7 +102,7 @@ export function planImport(checked: CheckedDump, d1: { users: readonly D1User[];
   for (const user of users) {
     const row = d1ById.get(user.id);
     if (row !== undefined && !sameAccount(row, user)) {
-      conflicts.push(`${named(user)}: account ${row.id} in D1 is someone else (${row.username})`);
+      conflicts.push(`${named(user)}: account ${row.id} in D1 is someone else (${shown(row.username)})`);
     }
   }
   for (const [column, key, show] of UNIQUE_COLUMNS) {
@@ -109,7 +110,7 @@ export function planImport(checked: CheckedDump, d1: { users: readonly D1User[];
     for (const user of users) {
       const holder = key(user) === null ? undefined : held.get(key(user));
       if (holder !== undefined && holder.id !== user.id) {
-        conflicts.push(`${column} ${show(key(user)!)}: held in D1 by account ${holder.id} (${holder.username}), the dump gives it to ${named(user)}`);
+        conflicts.push(`${column} ${show(key(user)!)}: held in D1 by account ${holder.id} (${shown(holder.username)}), the dump gives it to ${named(user)}`);
       }
     }
   }
@@ -162,7 +163,8 @@ export function uncheckableKind(hash: string): string | null {
   const parts = hash.split('$');
   const algorithm = parts.length > 1 ? parts[0]! : 'unknown format';
   if (algorithm !== 'pbkdf2_sha256' || parts.length !== 4) return algorithm;
-  const iterations = Number(parts[1]);
+  // Digits only, as the worker reads them (src/auth/password.ts).
+  const iterations = /^\d+$/.test(parts[1]!) ? Number(parts[1]) : NaN;
   if (!Number.isInteger(iterations) || iterations < 1 || !parts[2] || !/^[A-Za-z0-9+/]{43}=$/.test(parts[3]!)) return 'malformed pbkdf2_sha256';
   return iterations > EDGE_MAX_ITERATIONS ? `pbkdf2_sha256 over ${EDGE_MAX_ITERATIONS.toLocaleString('en')} iterations` : null;
 }
@@ -236,8 +238,8 @@ function chunked(head: string, rows: string[], tail: string): string[] {
 
 type Keyed = Pick<D1User, 'username' | 'mobile' | 'nickname'>;
 const UNIQUE_COLUMNS: [string, (u: Keyed) => string | null, (v: string) => string][] = [
-  ['username', (u) => u.username, (v) => v],
-  ['mobile', (u) => u.mobile, (v) => `${v.slice(0, 3)}****${v.slice(-4)}`],
+  ['username', (u) => u.username, shown],
+  ['mobile', (u) => u.mobile, maskMobile],
   ['nickname', (u) => u.nickname, (v) => v],
 ];
 
@@ -247,11 +249,16 @@ function sameAccount(row: D1User, user: ImportUser): boolean {
 }
 
 function named(user: ImportUser): string {
-  return `pk ${user.id} (${user.username})`;
+  return `pk ${user.id} (${shown(user.username)})`;
 }
 
 function refText(ref: UserRef): string {
-  return typeof ref === 'number' ? `pk ${ref}` : `[${JSON.stringify(ref[0])}]`;
+  return typeof ref === 'number' ? `pk ${ref}` : `[${JSON.stringify(shown(ref[0]))}]`;
+}
+
+/** A username as messages show it: accounts made at the edge are named by their mobile, which is masked. */
+function shown(username: string): string {
+  return /^1\d{10}$/.test(username) ? maskMobile(username) : username;
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K | null): Map<K, T[]> {
