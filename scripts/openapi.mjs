@@ -1,8 +1,12 @@
 // `npm run openapi`: writes src/openapi/openapi.json, the document GET /openapi.json serves,
 // from the app's own routes (src/openapi/document.ts). test/openapi.test.ts fails when the
 // committed file differs from what this makes, so the document cannot drift from the code.
-import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// The esbuild that wrangler bundles the worker with (as scripts/build-pages.mjs): no dependency of our own.
+/** @type {typeof import('esbuild')} */
+const { build } = createRequire(createRequire(import.meta.url).resolve('wrangler'))('esbuild');
 
 const OUT = 'src/openapi/openapi.json';
 const bundled = await build({

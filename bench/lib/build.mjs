@@ -52,8 +52,8 @@ export function run(command, args, { cwd, quiet = true, env = process.env } = {}
 
 /**
  * `wrangler deploy --dry-run --outdir`: the exact bundle a deploy would upload. For the
- * worker this also runs wrangler.toml's [build] command (scripts/migrate-local.mjs, local
- * D1 migrations only), which is why its output is checked for the custom build.
+ * worker this also runs wrangler.toml's [build] command (scripts/build-pages.mjs, the
+ * pages' static assets), which is why its output is checked for the custom build.
  * @param {string} root
  * @param {{ outdir: string, config?: string, outfile?: string, metafile?: string }} where
  * @returns {Promise<Build>}
