@@ -40,6 +40,11 @@ export async function hang(signal: AbortSignal): Promise<Response> {
   return new Response('gateway timeout', { status: 504 });
 }
 
+/** The signal a fetch-shaped call was given, or one that never aborts. */
+export function signalOf(input: RequestInfo | URL, init?: RequestInit): AbortSignal {
+  return init?.signal ?? (input instanceof Request ? input.signal : null) ?? new AbortController().signal;
+}
+
 /** A drop-in for fetch that calls the fake's app in-process and rejects like fetch when the caller aborts. */
 export function inProcess(app: Hono<FakeEnv>): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
   app.onError((err, c) => {
@@ -47,7 +52,7 @@ export function inProcess(app: Hono<FakeEnv>): (input: RequestInfo | URL, init?:
     return c.json({ error: err instanceof Error ? err.message : 'fake failed' }, 500);
   });
   return async (input, init) => {
-    const signal = init?.signal ?? (input instanceof Request ? input.signal : null) ?? new AbortController().signal;
+    const signal = signalOf(input, init);
     signal.throwIfAborted();
     return app.fetch(new Request(input, init), { signal });
   };

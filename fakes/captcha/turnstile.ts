@@ -3,7 +3,8 @@
 // Paths are the real ones (/turnstile/v0/...); the fake is reached at any host or prefix.
 import { Hono } from 'hono';
 import { challengeRoutes } from './challenge';
-import { failureAnswer, isServiceMode, SERVICE_MODES, signalOf, type ServiceMode } from './modes';
+import { signalOf } from '../kit';
+import { failureAnswer, isServiceMode, SERVICE_MODES, type ServiceMode } from './modes';
 import { CaptchaTickets } from './tickets';
 import { TURNSTILE_SCRIPT } from './widgets';
 
