@@ -19,6 +19,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { liveCountsQuery, oneMoreEvent, type Counted } from '../db/counters';
 import { counters } from '../db/schema';
 import { accountIdByLogin, accountIdByMobile } from '../db/users';
 import { AppError } from '../errors';
@@ -92,40 +93,27 @@ function keyList(keys: AttemptKeys): [Role, string][] {
   return Object.entries(keys).filter((e): e is [Role, string] => e[1] !== null);
 }
 
-export interface CounterRow {
-  key: string;
-  count: number;
-  windowEndsAt: number;
-}
-
 /** The live counters of a guess at `target`; put it in the batch that looks the account up. */
 export function countersQuery(db: Database, target: Target, client: string | null, nowMs: number) {
-  return liveCounters(db, keysSql(target, client), nowMs);
+  return liveCountsQuery(db, keysSql(target, client), seconds(nowMs));
 }
 
 /** The live counters of known keys. */
 export function countersOfKeysQuery(db: Database, keys: AttemptKeys, nowMs: number) {
-  return liveCounters(
+  return liveCountsQuery(
     db,
-    keyList(keys).map(([, key]) => sql`${key}`),
-    nowMs,
+    keyList(keys).map(([, key]) => key),
+    seconds(nowMs),
   );
-}
-
-function liveCounters(db: Database, keys: SQL[], nowMs: number) {
-  return db
-    .select({ key: counters.key, count: counters.count, windowEndsAt: counters.windowEndsAt })
-    .from(counters)
-    .where(sql`${counters.key} IN (${sql.join(keys, sql`, `)}) AND ${counters.windowEndsAt} > ${seconds(nowMs)}`);
 }
 
 /** Failures counted so far under each key of a guess. */
 export class Tally {
-  readonly #rows: Map<string, CounterRow>;
+  readonly #rows: Map<string, Counted>;
 
   constructor(
     readonly keys: AttemptKeys,
-    rows: readonly CounterRow[],
+    rows: readonly Counted[],
   ) {
     this.#rows = new Map(rows.map((r) => [r.key, r]));
   }
@@ -168,20 +156,13 @@ export function countFailureQuery(db: Database, keys: AttemptKeys, nowMs: number
     gates.map(([role, key]) => sql`(${counters.key} = ${key} AND ${counters.count} >= ${RULES[role].limit})`),
     sql` OR `,
   );
-  const expired = sql`${counters.windowEndsAt} <= ${now}`;
   return db
     .insert(counters)
     .select(
       sql`SELECT column1, 1, column2 FROM (VALUES ${rows})
           WHERE NOT EXISTS (SELECT 1 FROM ${counters} WHERE ${counters.windowEndsAt} > ${now} AND (${reached}))`,
     )
-    .onConflictDoUpdate({
-      target: counters.key,
-      set: {
-        count: sql`CASE WHEN ${expired} THEN 1 ELSE ${counters.count} + 1 END`,
-        windowEndsAt: sql`CASE WHEN ${expired} THEN excluded.window_ends_at ELSE ${counters.windowEndsAt} END`,
-      },
-    })
+    .onConflictDoUpdate({ target: counters.key, set: oneMoreEvent(now) })
     .returning({ key: counters.key });
 }
 

@@ -6,7 +6,7 @@
  * the statements before it did, so a check and the counting it guards cannot be split
  * by a concurrent request.
  */
-import { and, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client';
 import { counters } from './schema';
 
@@ -28,18 +28,23 @@ export function underLimits(rules: readonly CounterRule[], now: number): SQL {
  * `condition` was false.
  */
 export function countWhen(db: Database, rule: CounterRule, now: number, condition: SQL) {
-  const ended = sql`${counters.windowEndsAt} <= ${now}`;
   return db
     .insert(counters)
     .select(sql`SELECT ${rule.key}, 1, ${now + rule.windowSeconds} WHERE ${condition}`)
-    .onConflictDoUpdate({
-      target: counters.key,
-      set: {
-        count: sql`CASE WHEN ${ended} THEN 1 ELSE ${counters.count} + 1 END`,
-        windowEndsAt: sql`CASE WHEN ${ended} THEN excluded.window_ends_at ELSE ${counters.windowEndsAt} END`,
-      },
-    })
+    .onConflictDoUpdate({ target: counters.key, set: oneMoreEvent(now) })
     .returning({ key: counters.key, count: counters.count, windowEndsAt: counters.windowEndsAt });
+}
+
+/**
+ * The update of an upsert that counts one event into an existing row: a row past its
+ * window starts a new one (at the inserted row's `window_ends_at`), else it counts on.
+ */
+export function oneMoreEvent(now: number) {
+  const ended = sql`${counters.windowEndsAt} <= ${now}`;
+  return {
+    count: sql`CASE WHEN ${ended} THEN 1 ELSE ${counters.count} + 1 END`,
+    windowEndsAt: sql`CASE WHEN ${ended} THEN excluded.window_ends_at ELSE ${counters.windowEndsAt} END`,
+  };
 }
 
 export interface Counted {
@@ -48,12 +53,17 @@ export interface Counted {
   windowEndsAt: number;
 }
 
-/** The counts of `keys` in their live windows (a key without a row, or past its window, is absent). */
-export function liveCountsQuery(db: Database, keys: readonly string[], now: number) {
+/**
+ * The counts of `keys` in their live windows (a key without a row, or past its window, is
+ * absent). A key may be SQL, computed in the same statement (the password throttle's keys
+ * name the account the batch looks up).
+ */
+export function liveCountsQuery(db: Database, keys: readonly (string | SQL)[], now: number) {
+  const list = keys.map((key) => (typeof key === 'string' ? sql`${key}` : key));
   return db
     .select({ key: counters.key, count: counters.count, windowEndsAt: counters.windowEndsAt })
     .from(counters)
-    .where(and(inArray(counters.key, [...keys]), gt(counters.windowEndsAt, now)));
+    .where(and(sql`${counters.key} IN (${sql.join(list, sql`, `)})`, gt(counters.windowEndsAt, now)));
 }
 
 /** Gives one event back to the window it was counted in (never to a later one). */

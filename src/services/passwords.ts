@@ -12,11 +12,11 @@ import {
   countFailureQuery,
   forgivePairQuery,
   Tally,
-  type CounterRow,
   type Target,
 } from '../auth/throttle';
 import { requireCaptcha, type CaptchaFields } from '../captcha/check';
 import type { Ctx } from '../context';
+import type { Counted } from '../db/counters';
 import { smsCodes, users, type User } from '../db/schema';
 import { accountByMobileQuery, revokeTokensQuery, tokenHolder, userByIdQuery } from '../db/users';
 import { AppError } from '../errors';
@@ -42,7 +42,7 @@ export function attemptCountsQuery(ctx: Ctx, target: Target) {
 export async function checkPassword(
   ctx: Ctx,
   target: Target,
-  counts: readonly CounterRow[],
+  counts: readonly Counted[],
   user: User | null,
   password: string,
   captcha: CaptchaFields,
