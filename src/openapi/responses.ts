@@ -105,7 +105,8 @@ export const ANSWERS: Record<string, Answer> = {
     summary: "Finish a QQ login with QQ's code and state: logged in, or a bind ticket for a first login",
     status: 200,
     body: loginOutcome,
-    errors: ['invalid_state', 'invalid_request', 'qq_code_invalid', 'qq_unavailable'],
+    // invalid_credentials: the QQ identity's account is kept inactive (api.md, Django moves).
+    errors: ['invalid_state', 'invalid_request', 'qq_code_invalid', 'qq_unavailable', 'invalid_credentials'],
     query: {
       code: { required: true, description: "QQ's authorization code, as QQ gave it to the callback page" },
       state: { required: true, description: 'The state of GET /oauth/qq/authorization, as QQ gave it back' },
@@ -115,7 +116,7 @@ export const ANSWERS: Record<string, Answer> = {
     summary: "Log in with the access token of QQ's own SDK (native apps)",
     status: 200,
     body: loginOutcome,
-    errors: ['qq_token_invalid', 'qq_unavailable'],
+    errors: ['qq_token_invalid', 'qq_unavailable', 'invalid_credentials'],
   },
   'POST /sms/codes': {
     summary: 'Send a 6-digit SMS code to a mobile',
