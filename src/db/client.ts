@@ -1,13 +1,9 @@
 import { fillPlaceholders } from 'drizzle-orm';
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import type { PreparedQueryConfig, SQLitePreparedQuery } from 'drizzle-orm/sqlite-core';
-import { onePer } from '../memo';
 
 /** No relational queries (`db.query`) are used, so drizzle is built without the schema: cheap per request. */
 export type Database = DrizzleD1Database;
-
-/** drizzle on the binding itself, for work outside any request (the cron's housekeeping). */
-export const database = onePer((d1: D1Database): Database => drizzle(d1));
 
 /** Where a query of the request runs: see {@link RequestDb}. */
 export type Session = 'primary' | 'replica';
