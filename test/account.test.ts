@@ -1,16 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { addAccount, freshMobile, harness, expectedError } from './harness';
+import { addAccount, freshMobile, freshName, harness, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
 
 const PASSWORD = 'correct horse 1';
 const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-
-let seq = 0;
-function freshUsername(): string {
-  seq++;
-  return `bob_${Date.now() % 100000}_${seq}`;
-}
 
 function masked(mobile: string): string {
   return `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
@@ -54,7 +48,7 @@ describe('GET /users/me', () => {
   it('answers an empty bindings list for an account without QQ', async () => {
     const h = harness();
     const mobile = freshMobile();
-    const username = freshUsername();
+    const username = freshName('bob_');
     const id = await addAccount({ username, mobile, password: PASSWORD });
     const token = (await login(h, username, PASSWORD)).body.token as string;
     const answer = await h.call('GET', '/users/me', { token });
@@ -150,7 +144,7 @@ describe('DELETE /users/me/bindings/qq', () => {
 describe('POST /users/login', () => {
   it('accepts an older Django hash (10,000 iterations) and upgrades it to 100,000 after the answer', async () => {
     const h = harness();
-    const username = freshUsername();
+    const username = freshName('bob_');
     const id = await addAccount({ username, password: 'placeholder' });
     // Django 1.x's make_password('lètmein-again', 'seasalt') at its 10,000 iterations (computed with Python's hashlib).
     const legacy = 'pbkdf2_sha256$10000$seasalt$Pht1I1bKbmG4HYJlcNBXLy9Dlne7T+uk0OELGivi4dc=';
@@ -166,7 +160,7 @@ describe('POST /users/login', () => {
 
   it('the hash upgrade never overwrites a password changed while it was being derived', async () => {
     const h = harness();
-    const username = freshUsername();
+    const username = freshName('bob_');
     const id = await addAccount({ username, password: 'placeholder' });
     const legacy = 'pbkdf2_sha256$10000$seasalt$Pht1I1bKbmG4HYJlcNBXLy9Dlne7T+uk0OELGivi4dc=';
     await h.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(legacy, id).run();
@@ -200,7 +194,7 @@ describe('POST /users/login', () => {
 
   it('logs in by username with the login answer, without next', async () => {
     const h = harness();
-    const username = freshUsername();
+    const username = freshName('bob_');
     const id = await addAccount({ username, mobile: freshMobile(), nickname: `昵${username}`, password: PASSWORD });
     const answer = await login(h, username, PASSWORD);
     expect(answer.status).toBe(200);
@@ -215,7 +209,7 @@ describe('POST /users/login', () => {
 
   it('logs in by mobile, +86 and spaces allowed', async () => {
     const h = harness();
-    const username = freshUsername();
+    const username = freshName('bob_');
     const mobile = freshMobile();
     const id = await addAccount({ username, mobile, password: PASSWORD });
     const plain = await login(h, mobile, PASSWORD);
@@ -230,7 +224,7 @@ describe('POST /users/login', () => {
   it('answers a QQ-bound account with its own id and a token for it', async () => {
     const h = harness();
     // Accounts without bindings first, so user ids and binding ids differ.
-    for (let i = 0; i < 3; i++) await addAccount({ username: freshUsername(), password: PASSWORD });
+    for (let i = 0; i < 3; i++) await addAccount({ username: freshName('bob_'), password: PASSWORD });
     const mobile = freshMobile();
     const { userId } = await h.signUp(mobile, PASSWORD);
     const bindingId = (await h.db.prepare('SELECT id FROM qq_bindings WHERE user_id = ?').bind(userId).first<{ id: number }>())?.id;
@@ -244,7 +238,7 @@ describe('POST /users/login', () => {
 
   it('answers 401 invalid_credentials for a wrong password', async () => {
     const h = harness();
-    const username = freshUsername();
+    const username = freshName('bob_');
     await addAccount({ username, password: PASSWORD });
     const answer = await login(h, username, 'wrong password');
     expect(answer.status).toBe(401);
@@ -253,7 +247,7 @@ describe('POST /users/login', () => {
 
   it('answers an unknown username exactly like a wrong password', async () => {
     const h = harness();
-    const username = freshUsername();
+    const username = freshName('bob_');
     await addAccount({ username, password: PASSWORD });
     const wrong = await login(h, username, 'wrong password');
     const unknown = await login(h, `ghost_${username}`, PASSWORD);
@@ -263,7 +257,7 @@ describe('POST /users/login', () => {
 
   it('answers 400 invalid_request for a password shorter than 8 characters', async () => {
     const h = harness();
-    const answer = await login(h, freshUsername(), 'short');
+    const answer = await login(h, freshName('bob_'), 'short');
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ error: { code: 'invalid_request', fields: { password: expect.any(String) } } });
   });

@@ -3,17 +3,11 @@
  * PBKDF2 derivations and QQ calls, never timings.
  */
 import { describe, expect, it } from 'vitest';
-import { addAccount, Browser, freshMobile, harness, noCounts, REDIRECT_URI, type Counts } from './harness';
+import { addAccount, Browser, freshMobile, freshName, harness, noCounts, REDIRECT_URI, type Counts } from './harness';
 
 type H = ReturnType<typeof harness>;
 
 const PASSWORD = 'correct horse 1';
-
-let seq = 0;
-function freshName(prefix: string): string {
-  seq++;
-  return `${prefix}${Date.now() % 100000}_${seq}`;
-}
 
 /** Runs the authorization step (not measured) and returns the callback request to measure. */
 async function callbackFor(h: H, openid: string): Promise<() => ReturnType<H['call']>> {

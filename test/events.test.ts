@@ -4,7 +4,7 @@
  * worker prints, on any level, holds a secret, SMS code, token, ticket, hash or full mobile.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addAccount, Browser, freshMobile, harness, REDIRECT_URI } from './harness';
+import { addAccount, Browser, captureConsole, freshMobile, harness, REDIRECT_URI, type Logs } from './harness';
 import { TEST_SETTINGS } from './settings';
 
 type H = ReturnType<typeof harness>;
@@ -12,32 +12,6 @@ type H = ReturnType<typeof harness>;
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-interface Logs {
-  /** Every line printed, on any level, as text. */
-  lines: string[];
-  /** The event lines printed since the last call. */
-  take(): unknown[];
-}
-
-function captureLogs(): Logs {
-  const lines: string[] = [];
-  let events: unknown[] = [];
-  for (const level of ['log', 'info', 'debug', 'warn', 'error'] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      if (level === 'log' && typeof args[0] === 'object' && args[0] !== null && 'event' in args[0]) events.push(args[0]);
-      lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-    });
-  }
-  return {
-    lines,
-    take: () => {
-      const taken = events;
-      events = [];
-      return taken;
-    },
-  };
-}
 
 const masked = (mobile: string) => `${mobile.slice(0, 3)}****${mobile.slice(7)}`;
 const PASSWORD = 'correct horse 1';
@@ -55,14 +29,14 @@ function post(h: H, path: string, json: unknown, token?: string) {
 
 describe('one event line per auth request', () => {
   it('authorization: ok, invalid_next', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     await expectEvent(logs, () => h.call('GET', '/oauth/qq/authorization?next=/orders'), { event: 'authorization', outcome: 'ok' });
     await expectEvent(logs, () => h.call('GET', '/oauth/qq/authorization?next=//evil.example'), { event: 'authorization', outcome: 'invalid_next' });
   });
 
   it('callback: bind_required, logged_in with the user, and every refusal', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const stranger = h.qq.addUser({ nickname: '新用户' });
     logs.take();
@@ -98,7 +72,7 @@ describe('one event line per auth request', () => {
   });
 
   it('app_login: logged_in, bind_required, qq_token_invalid, invalid_request', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const { openid, userId } = await h.signUp(freshMobile());
     const appLogin = (token: string) => post(h, '/oauth/qq/app-login', { access_token: token });
@@ -110,7 +84,7 @@ describe('one event line per auth request', () => {
   });
 
   it('sms_send: sent and every refusal, with the mobile masked where given', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const mobile = freshMobile();
     await expectEvent(logs, () => post(h, '/sms/codes', { mobile }), { event: 'sms_send', outcome: 'sent', mobile: masked(mobile) });
@@ -134,7 +108,7 @@ describe('one event line per auth request', () => {
   });
 
   it('bind: logged_in with the new user and the masked mobile; invalid_sms_code; invalid_bind_ticket; invalid_request', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const mobile = freshMobile();
     const ticket = await h.bindTicketFor(h.qq.addUser({ nickname: '绑定' }).openid);
@@ -151,7 +125,7 @@ describe('one event line per auth request', () => {
   });
 
   it('bind_account: logged_in with the user; invalid_credentials; account_already_bound', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const username = `events${Date.now() % 1_000_000}`;
     const id = await addAccount({ username, password: PASSWORD });
@@ -164,7 +138,7 @@ describe('one event line per auth request', () => {
   });
 
   it('bind_register: logged_in with the new user and the masked mobile; mobile_taken', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const takenMobile = freshMobile();
     await addAccount({ username: takenMobile, mobile: takenMobile, password: PASSWORD });
@@ -183,7 +157,7 @@ describe('one event line per auth request', () => {
   });
 
   it('password_login: logged_in with the user; invalid_credentials; too_many_attempts', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const mobile = freshMobile();
     const { userId } = await h.signUp(mobile, PASSWORD);
@@ -195,7 +169,7 @@ describe('one event line per auth request', () => {
   });
 
   it('unbind: ok with the user; not_found with the user; unauthorized', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const { token, userId } = await h.signUp(freshMobile());
     const unbind = (bearer?: string) => h.call('DELETE', '/users/me/bindings/qq', { token: bearer });
@@ -205,7 +179,7 @@ describe('one event line per auth request', () => {
   });
 
   it('logout, password_change, password_reset: the outcomes beside the happy path', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness({ settings: { SMS_RESEND_SECONDS: '0' } });
     const mobile = freshMobile();
     const { token, userId } = await h.signUp(mobile, PASSWORD);
@@ -232,7 +206,7 @@ describe('one event line per auth request', () => {
   });
 
   it('no event line for requests that are not auth requests', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const { token } = await h.signUp(freshMobile());
     logs.take();
@@ -246,7 +220,7 @@ describe('one event line per auth request', () => {
 
 describe('nothing secret in any log line', () => {
   it('a full flow, failures included, prints no secret, code, token, ticket, hash or full mobile', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const found: string[] = [TEST_SETTINGS.JWT_SECRET, TEST_SETTINGS.TOKEN_ENCRYPTION_KEY, TEST_SETTINGS.QQ_APP_KEY, TEST_SETTINGS.SMS_WEBHOOK_SECRET, PASSWORD];
     const mobile = freshMobile();
@@ -333,7 +307,7 @@ function failingD1(db: D1Database, pattern: RegExp, bound: unknown[]): D1Databas
 
 describe('a D1 failure after the answer logs no hash or sealed token', () => {
   it('the password hash upgrade', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const username = `upgrade${Date.now() % 1_000_000}`;
     const id = await addAccount({ username, password: 'placeholder' });
@@ -358,7 +332,7 @@ describe('a D1 failure after the answer logs no hash or sealed token', () => {
   });
 
   it('the QQ binding refresh after a returning login', async () => {
-    const logs = captureLogs();
+    const logs = captureConsole();
     const h = harness();
     const { openid } = await h.signUp(freshMobile());
     await h.db.prepare('UPDATE qq_bindings SET profile_updated_at = 0 WHERE openid = ?').bind(openid).run();

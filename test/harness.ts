@@ -244,6 +244,50 @@ export async function countPbkdf2<T>(work: () => Promise<T>): Promise<{ result: 
 
 let mobileSeq = 0;
 /** A mobile number no other test in this file uses. */
+/** What the worker printed while {@link captureConsole} listened. */
+export interface Logs {
+  /** Every line printed, on any level, as text (an Error with its message and stack). */
+  lines: string[];
+  /** The event lines (objects with an `event`) printed since the last call. */
+  take(): unknown[];
+}
+
+/** Every console line from now on, kept instead of printed (vi.restoreAllMocks() ends it). */
+export function captureConsole(): Logs {
+  const lines: string[] = [];
+  let events: unknown[] = [];
+  for (const level of ['log', 'info', 'debug', 'warn', 'error'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      if (level === 'log' && typeof args[0] === 'object' && args[0] !== null && 'event' in args[0]) events.push(args[0]);
+      lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    });
+  }
+  return {
+    lines,
+    take: () => {
+      const taken = events;
+      events = [];
+      return taken;
+    },
+  };
+}
+
+/**
+ * A harness on a clock the test moves (`clock.now += …`); the worker reads it through
+ * `deps.now`. It starts an hour back unless told otherwise, so windows can be crossed.
+ */
+export function clockedHarness(options: Omit<HarnessOptions, 'deps'> = {}, start = Date.now() - 3_600_000) {
+  const clock = { now: start };
+  return { h: harness({ ...options, deps: { now: () => clock.now } }), clock };
+}
+
+/** A name no other test of the run has used: `<prefix><digits>_<n>`. */
+export function freshName(prefix: string): string {
+  nameSeq++;
+  return `${prefix}${Date.now() % 100000}_${nameSeq}`;
+}
+let nameSeq = 0;
+
 export function freshMobile(): string {
   mobileSeq++;
   return `139${String(Date.now() % 100000).padStart(5, '0')}${String(mobileSeq).padStart(3, '0')}`;

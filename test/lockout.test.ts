@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACCOUNT_CAP, CAP_WINDOW_SECONDS, CAPTCHA_AFTER, CLIENT_LIMIT, PAIR_LIMIT } from '../src/auth/throttle';
 import { clientKey } from '../src/http/client';
-import { addAccount, freshMobile, harness } from './harness';
+import { addAccount, clockedHarness, freshMobile, freshName, harness } from './harness';
 import { TURNSTILE_ON } from './settings';
 
 type H = ReturnType<typeof harness>;
@@ -13,12 +13,6 @@ type H = ReturnType<typeof harness>;
 const PASSWORD = 'correct horse 1';
 const WRONG = 'wrong password';
 const CAPTCHA_ON = TURNSTILE_ON;
-
-let seq = 0;
-function fresh(prefix: string): string {
-  seq++;
-  return `${prefix}${Date.now() % 100000}_${seq}`;
-}
 
 /** A distinct address per call: 198.18.0.0/15 is reserved for testing. */
 let hosts = 0;
@@ -28,12 +22,11 @@ function address(): string {
 }
 
 function clocked(settings: Record<string, string> = {}) {
-  const clock = { now: Date.now() - 3_600_000 };
-  return { h: harness({ settings, deps: { now: () => clock.now } }), clock };
+  return clockedHarness({ settings });
 }
 
 async function account(): Promise<{ username: string; mobile: string }> {
-  const username = fresh('erin_');
+  const username = freshName('erin_');
   const mobile = freshMobile();
   await addAccount({ username, mobile, password: PASSWORD });
   return { username, mobile };
@@ -92,7 +85,7 @@ describe('account-wide limits', () => {
   it('lets the owner in without a captcha below the threshold, and asks a name no account has the same way', async () => {
     const { h } = clocked(CAPTCHA_ON);
     const a = await account();
-    const ghost = fresh('ghost_');
+    const ghost = freshName('ghost_');
     for (let i = 0; i < CAPTCHA_AFTER - 1; i++) {
       expect((await login(h, a.username, WRONG, address())).status).toBe(401);
       expect((await login(h, ghost, WRONG, address())).status).toBe(401);
@@ -173,12 +166,12 @@ describe('per client across accounts', () => {
     const { h } = clocked();
     const ip = address();
     for (let i = 0; i < CLIENT_LIMIT; i += 20) {
-      const answers = await Promise.all(Array.from({ length: 20 }, () => login(h, fresh('spray_'), WRONG, ip)));
+      const answers = await Promise.all(Array.from({ length: 20 }, () => login(h, freshName('spray_'), WRONG, ip)));
       expect(answers.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 401));
     }
     const rows = await counterRows(h);
     for (let i = 0; i < 5; i++) {
-      const { result, counts } = await h.measure(() => login(h, fresh('spray_'), WRONG, ip));
+      const { result, counts } = await h.measure(() => login(h, freshName('spray_'), WRONG, ip));
       expect(result.status).toBe(429);
       expect(counts.d1Writes).toBe(0);
       expect(counts.pbkdf2).toBe(0);

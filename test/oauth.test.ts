@@ -4,7 +4,7 @@
  * cookies, code reuse, QQ down).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Browser, QQ_BASE, REDIRECT_URI, freshMobile, harness, expectedError } from './harness';
+import { Browser, QQ_BASE, REDIRECT_URI, captureConsole, freshMobile, harness, expectedError } from './harness';
 import { TEST_SETTINGS } from './settings';
 
 type H = ReturnType<typeof harness>;
@@ -492,12 +492,7 @@ describe('GET /oauth/qq/callback: inactive accounts', () => {
 
 describe('secrets never reach the logs', () => {
   it('logs no app key, code, access token, state, cookie or ticket across failing flows', async () => {
-    const lines: string[] = [];
-    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-        lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-      });
-    }
+    const { lines } = captureConsole();
     const secrets: string[] = [TEST_SETTINGS.QQ_APP_KEY, TEST_SETTINGS.JWT_SECRET, TEST_SETTINGS.TOKEN_ENCRYPTION_KEY];
     const run = async (on: H, setup: () => void, nickname: string) => {
       const browser = new Browser();

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashPassword } from '../src/auth/password';
-import { addAccount, freshMobile, harness } from './harness';
+import { addAccount, clockedHarness, freshMobile, harness } from './harness';
 
 type H = ReturnType<typeof harness>;
 
@@ -18,11 +18,7 @@ const INVALID_SMS_CODE = { error: { code: 'invalid_sms_code', message: '短信�
  * A harness on a clock the test moves (SMS resends need 60 s between them). It starts an
  * hour back, so tokens it issues are never dated after the real time that verifies them.
  */
-function clocked() {
-  const clock = { now: Date.now() - 3_600_000 };
-  const h = harness({ deps: { now: () => clock.now } });
-  return { h, clock };
-}
+const clocked = () => clockedHarness();
 
 interface Person {
   mobile: string;

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FakeMode, Outbox } from '../fakes/kit';
-import { expectedError, freshMobile, harness } from './harness';
+import { captureConsole, expectedError, freshMobile, harness } from './harness';
 import { ALIYUN_SMS, PROVIDER_SECRETS, TENCENT_SMS, YUNTONGXUN_SMS } from './providers';
 
 type H = ReturnType<typeof harness>;
@@ -31,15 +31,6 @@ afterEach(() => {
 });
 
 /** Every console line during the test, objects as JSON. */
-function spyConsole(): string[] {
-  const lines: string[] = [];
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-    });
-  }
-  return lines;
-}
 
 async function activeCode(h: H, mobile: string): Promise<boolean> {
   const row = await h.db.prepare('SELECT code_hash FROM sms_codes WHERE mobile = ?').bind(mobile).first<{ code_hash: string | null }>();
@@ -70,7 +61,7 @@ describe.each(PROVIDERS)('SMS_PROVIDER=$name', ({ settings, gateway: gatewayOf, 
   });
 
   it.each<FakeMode>(['refuse', 'fail', 'garbage'])('answers 502 when the gateway is in mode %s, with no code left and a free immediate retry', async (mode) => {
-    spyConsole();
+    captureConsole().lines;
     const mobile = freshMobile();
     gateway.mode = mode;
     const answer = await send(mobile);
@@ -83,7 +74,7 @@ describe.each(PROVIDERS)('SMS_PROVIDER=$name', ({ settings, gateway: gatewayOf, 
   });
 
   it('answers 502 when the gateway hangs past the timeout, and keeps the code and the resend window', async () => {
-    spyConsole();
+    captureConsole().lines;
     const mobile = freshMobile();
     gateway.mode = 'hang';
     const answer = await send(mobile);
@@ -98,7 +89,7 @@ describe.each(PROVIDERS)('SMS_PROVIDER=$name', ({ settings, gateway: gatewayOf, 
   });
 
   it("logs the gateway's own refusal, and never a key, the code or the full mobile", async () => {
-    const lines = spyConsole();
+    const lines = captureConsole().lines;
     const mobile = freshMobile();
     const other = freshMobile();
     expect((await send(mobile)).status).toBe(202);
@@ -119,7 +110,7 @@ describe.each(PROVIDERS)('SMS_PROVIDER=$name', ({ settings, gateway: gatewayOf, 
   });
 
   it('goes through while the worker clock is within the gateway window, and is refused (502, free retry) outside it', async () => {
-    const lines = spyConsole();
+    const lines = captureConsole().lines;
     const [inside, outside] = window;
     const near = harness({ settings, deps: { now: () => Date.now() - inside * 60_000 } });
     const mobile = freshMobile();
@@ -145,7 +136,7 @@ describe('SMS_PROVIDER=tencent: the template parameters', () => {
   });
 
   it('sends the code alone when TENCENT_SMS_TEMPLATE_PARAMS=code (the gateway refuses a count its template does not have)', async () => {
-    spyConsole();
+    captureConsole().lines;
     const settings = { ...TENCENT_SMS, TENCENT_SMS_TEMPLATE_PARAMS: 'code' };
     const h = harness({ settings, providers: { tencentSms: { templateParams: 1 } } });
     const mobile = freshMobile();
@@ -157,7 +148,7 @@ describe('SMS_PROVIDER=tencent: the template parameters', () => {
   });
 
   it('sends X-TC-Region from TENCENT_SMS_REGION: a region SendSms does not serve is refused', async () => {
-    const lines = spyConsole();
+    const lines = captureConsole().lines;
     const beijing = harness({ settings: { ...TENCENT_SMS, TENCENT_SMS_REGION: 'ap-beijing' } });
     expect((await beijing.call('POST', '/sms/codes', { json: { mobile: freshMobile() } })).status).toBe(202);
     const elsewhere = harness({ settings: { ...TENCENT_SMS, TENCENT_SMS_REGION: 'eu-frankfurt' } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLIENT_LIMIT, PAIR_LIMIT as ACCOUNT_LIMIT, WINDOW_SECONDS } from '../src/auth/throttle';
-import { addAccount, freshMobile, harness, type Answer, expectedError } from './harness';
+import { addAccount, clockedHarness, freshMobile, freshName, harness, type Answer, expectedError } from './harness';
 
 type H = ReturnType<typeof harness>;
 
@@ -9,21 +9,11 @@ const WRONG = 'wrong password';
 const INVALID_CREDENTIALS = expectedError('invalid_credentials');
 const TOO_MANY = expectedError('too_many_attempts');
 
-let seq = 0;
-function freshUsername(): string {
-  seq++;
-  return `carol_${Date.now() % 100000}_${seq}`;
-}
-
 /** A clock the test moves; the worker reads it through `deps.now`. */
-function pinnedHarness() {
-  const clock = { now: Date.now() };
-  const h = harness({ deps: { now: () => clock.now } });
-  return { h, clock };
-}
+const pinnedHarness = () => clockedHarness({}, Date.now());
 
 async function account(): Promise<{ id: number; username: string; mobile: string }> {
-  const username = freshUsername();
+  const username = freshName('carol_');
   const mobile = freshMobile();
   return { id: await addAccount({ username, mobile, password: PASSWORD }), username, mobile };
 }
@@ -192,7 +182,7 @@ describe('password attempt limits', () => {
   it('limits one client address (cf-connecting-ip) across many account names', async () => {
     const h = harness();
     const ip = { 'cf-connecting-ip': '203.0.113.7' };
-    const names = Array.from({ length: CLIENT_LIMIT }, () => freshUsername());
+    const names = Array.from({ length: CLIENT_LIMIT }, () => freshName('carol_'));
     // Each name stays far below its own limit; only the client count reaches CLIENT_LIMIT.
     for (let i = 0; i < names.length; i += 10) {
       const answers = await Promise.all(names.slice(i, i + 10).map((name) => login(h, name, WRONG, ip)));
