@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEV_CAPTCHA_VARS } from '../../scripts/dev-providers.mjs';
 import { buildBundle, bundleComposition, bundleSize, killChildren } from './build.mjs';
 import { readDevVars, readWranglerToml, startInstance } from './miniflare.mjs';
 import { scriptStartup } from './startup.mjs';
@@ -240,10 +241,8 @@ export async function startRuntimes(session, root, build, options) {
     name: 'worker-captcha',
     bindings: {
       ...settings,
-      CAPTCHA_PROVIDER: 'turnstile',
-      // The fake Turnstile's own keys (fakes/captcha/turnstile.ts).
-      TURNSTILE_SITE_KEY: '0xFAKE0000000000000000AA',
-      TURNSTILE_SECRET_KEY: 'dev-only-turnstile-secret',
+      // The fake Turnstile's own keys (fakes/captcha/turnstile.ts), as `npm run dev` sets them.
+      ...DEV_CAPTCHA_VARS.turnstile,
       TURNSTILE_VERIFY_URL: `${qq}/captcha/turnstile/turnstile/v0/siteverify`,
     },
   };

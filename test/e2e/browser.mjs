@@ -126,9 +126,6 @@ function readFrom(file, offset) {
 /**
  * A local account made through the public routes, as a site's own client would: a QQ user
  * on the fake, the QQ login, then a bind by mobile + SMS (or, given a `nickname`, a
-/**
- * A local account made through the public routes, as a site's own client would: a QQ user
- * on the fake, the QQ login, then a bind by mobile + SMS (or, given a `nickname`, a
  * registration), then (unless keepQQ) an unbind. Another `worker` (with its `log`) can be
  * given, and `captcha()` when its SMS codes need one. Returns the QQ openid and the login token too.
  * @param {{ qqNickname: string, nickname?: string, mobile: string, password: string, keepQQ?: boolean, worker?: string, log?: string, captcha?: () => Promise<Record<string, string>> }} account

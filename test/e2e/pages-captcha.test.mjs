@@ -13,9 +13,7 @@ import { startWorker } from './system.mjs';
 const TURNSTILE = `${QQ}/captcha/turnstile`;
 const SETTINGS = {
   turnstile: {
-    CAPTCHA_PROVIDER: 'turnstile',
-    TURNSTILE_SITE_KEY: '0xFAKE0000000000000000AA',
-    TURNSTILE_SECRET_KEY: 'dev-only-turnstile-secret',
+    ...DEV_CAPTCHA_VARS.turnstile,
     TURNSTILE_VERIFY_URL: `${TURNSTILE}/turnstile/v0/siteverify`,
     TURNSTILE_SCRIPT_URL: `${TURNSTILE}/turnstile/v0/api.js`,
   },
