@@ -152,6 +152,17 @@ describe('POST /oauth/qq/bind (mobile + SMS)', () => {
     for (const value of values) expect(value ?? '').not.toContain(accessToken);
   });
 
+  it('stores the bind ticket in KV with an expiry of BIND_TICKET_TTL_SECONDS, its only lifetime', async () => {
+    const h = harness();
+    const before = Math.floor(Date.now() / 1000);
+    const { openid } = await newTicket(h);
+    const keys = (await h.kv.list({ prefix: 'ticket:' })).keys;
+    const entries = await Promise.all(keys.map(async (k) => ({ key: k, value: await h.kv.get(k.name) })));
+    const ticket = entries.find((e) => e.value?.includes(openid));
+    expect(ticket?.key.expiration).toBeGreaterThanOrEqual(before + Number(TEST_SETTINGS.BIND_TICKET_TTL_SECONDS));
+    expect(ticket?.key.expiration).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + Number(TEST_SETTINGS.BIND_TICKET_TTL_SECONDS));
+  });
+
   it('binds an existing account with that mobile when the password matches: 200, created false, same user id', async () => {
     const h = harness();
     const account = await unboundAccount();
