@@ -27,6 +27,16 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+describe('/login and next', () => {
+  it('refuses a next on another origin with a 400 page that carries it nowhere', async () => {
+    for (const next of ['https://evil.example/', '//evil.example/', '/\\evil.example/']) {
+      const { response, html } = await page(`/login?next=${encodeURIComponent(next)}`);
+      expect(response.status).toBe(400);
+      expect(html).not.toContain('evil.example');
+    }
+  });
+});
+
 describe('page assets', () => {
   it('every page links one script and one stylesheet named by a hash of their content', async () => {
     for (const path of ['/login', '/login/qq/callback', '/account', '/login?next=https://evil.example/']) {
